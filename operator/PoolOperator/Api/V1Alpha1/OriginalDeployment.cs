@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace PoolOperator.Api.V1Alpha1;
+
+public sealed class OriginalDeployment
+{
+    [JsonPropertyName("deployment")]
+    public string Deployment { get; set; } = "";
+
+    [JsonPropertyName("replicas")]
+    public int Replicas { get; set; }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace PoolOperator.Api.V1Alpha1;
+
+public sealed class OriginalHttpRoute
+{
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+
+    [JsonPropertyName("v1Weight")]
+    public int V1Weight { get; set; }
+
+    [JsonPropertyName("v2Weight")]
+    public int V2Weight { get; set; }
+}
