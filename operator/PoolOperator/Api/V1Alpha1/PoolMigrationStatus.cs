@@ -15,6 +15,10 @@ public sealed class PoolMigrationStatus
     [JsonPropertyName("phase")]
     public string? Phase { get; set; }
 
+    /// <summary>Counts the runs through the stages: 1 at the start, plus one per retry, spec change or V2 template change.</summary>
+    [JsonPropertyName("run")]
+    public int? Run { get; set; }
+
     [JsonPropertyName("stageIndex")]
     public int? StageIndex { get; set; }
 

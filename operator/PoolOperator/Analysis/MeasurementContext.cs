@@ -1,0 +1,3 @@
+namespace PoolOperator.Analysis;
+
+public sealed record MeasurementContext(string Namespace, string Migration, string Stage, int Weight, string Phase);

@@ -1,0 +1,8 @@
+namespace PoolOperator.Analysis;
+
+public enum Verdict
+{
+    Pass,
+    Fail,
+    Inconclusive,
+}

@@ -1,0 +1,3 @@
+namespace PoolOperator.Core;
+
+internal sealed record ScaleDeployment(string Deployment, int Replicas) : MigrationAction;

@@ -1,0 +1,3 @@
+namespace PoolOperator.Validation;
+
+public sealed record ValidationError(string Field, string Message);
