@@ -15,4 +15,7 @@ public sealed class HandledActions
 
     [JsonPropertyName("retry")]
     public string? Retry { get; set; }
+
+    [JsonPropertyName("resume")]
+    public string? Resume { get; set; }
 }
