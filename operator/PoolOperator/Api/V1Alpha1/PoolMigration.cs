@@ -10,7 +10,9 @@ public sealed class PoolMigration : IKubernetesObject<V1ObjectMeta>, ISpec<PoolM
     public const string Group = "pooloperator.io";
     public const string Version = "v1alpha1";
     public const string KindName = "PoolMigration";
+    public const string ListKindName = "PoolMigrationList";
     public const string Plural = "poolmigrations";
+    public const string Singular = "poolmigration";
     public const string ShortName = "pm";
     public const string GroupVersion = Group + "/" + Version;
 

@@ -10,7 +10,7 @@ public sealed class PoolMigrationList : IKubernetesObject<V1ListMeta>, IItems<Po
     public string ApiVersion { get; set; } = PoolMigration.GroupVersion;
 
     [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "PoolMigrationList";
+    public string Kind { get; set; } = PoolMigration.ListKindName;
 
     [JsonPropertyName("metadata")]
     public V1ListMeta Metadata { get; set; } = new();
