@@ -73,7 +73,7 @@ public sealed class ClusterFixture(IMessageSink messageSink) : IAsyncLifetime
                     config = KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath);
                     break;
                 case ClusterKind.K3s:
-                    if (!await TryStartK3sAsync().ConfigureAwait(false))
+                    if (!await TryStartK3sAsync(fallBack: !selection.Forced).ConfigureAwait(false))
                     {
                         await StartLocalControlPlaneAsync().ConfigureAwait(false);
                     }
@@ -272,22 +272,29 @@ public sealed class ClusterFixture(IMessageSink messageSink) : IAsyncLifetime
         Kind = ClusterKind.LocalControlPlane;
     }
 
-    private async Task<bool> TryStartK3sAsync()
+    /// <summary>Starts K3s; when that fails and <paramref name="fallBack"/> allows, reports why and returns false.</summary>
+    private async Task<bool> TryStartK3sAsync(bool fallBack)
     {
         var image = Environment.GetEnvironmentVariable("POOLOPERATOR_TEST_K3S_IMAGE");
-        var container = new K3sBuilder(string.IsNullOrWhiteSpace(image) ? DefaultK3sImage : image).Build();
+        K3sContainer? container = null;
         try
         {
+            container = new K3sBuilder(string.IsNullOrWhiteSpace(image) ? DefaultK3sImage : image).Build();
+            k3s = container;
             await container.StartAsync().ConfigureAwait(false);
             KubeconfigPath = Path.Combine(temporaryDirectory!, "kubeconfig");
             await File.WriteAllTextAsync(KubeconfigPath, await container.GetKubeconfigAsync().ConfigureAwait(false)).ConfigureAwait(false);
             config = KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath);
-            k3s = container;
             return true;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (fallBack && e is not OutOfMemoryException)
         {
-            await container.DisposeAsync().ConfigureAwait(false);
+            if (container is not null)
+            {
+                await container.DisposeAsync().ConfigureAwait(false);
+                k3s = null;
+            }
+
             SelectionReason = $"K3s (Testcontainers) failed to start: {e.Message}";
             Report($"{SelectionReason}; using the local control plane instead");
             return false;

@@ -6,7 +6,7 @@ namespace PoolOperator.IntegrationTests.Infrastructure;
 /// Picks the cluster once per test run: <c>POOLOPERATOR_TEST_KUBECONFIG</c> first, then K3s when a Docker
 /// daemon answers, else the local control plane. <c>POOLOPERATOR_TEST_CLUSTER=local|k3s</c> forces a choice.
 /// </summary>
-internal sealed record ClusterSelection(ClusterKind Kind, string Reason, string? KubeconfigPath)
+internal sealed record ClusterSelection(ClusterKind Kind, string Reason, string? KubeconfigPath, bool Forced = false)
 {
     private static readonly Lazy<ClusterSelection> Decided = new(Decide);
 
@@ -24,9 +24,9 @@ internal sealed record ClusterSelection(ClusterKind Kind, string Reason, string?
         switch (forced)
         {
             case "local":
-                return new(ClusterKind.LocalControlPlane, "POOLOPERATOR_TEST_CLUSTER=local", null);
+                return new(ClusterKind.LocalControlPlane, "POOLOPERATOR_TEST_CLUSTER=local", null, Forced: true);
             case "k3s":
-                return new(ClusterKind.K3s, "POOLOPERATOR_TEST_CLUSTER=k3s", null);
+                return new(ClusterKind.K3s, "POOLOPERATOR_TEST_CLUSTER=k3s", null, Forced: true);
         }
 
         var (reachable, why) = ProbeDocker();
