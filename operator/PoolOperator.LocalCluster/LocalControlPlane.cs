@@ -90,30 +90,44 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         var parent = options.WorkingDirectory ?? Path.GetTempPath();
         Directory.CreateDirectory(parent);
         RemoveAbandonedWorkingDirectories(parent);
-        var workingDirectory = Path.Combine(parent, WorkingDirectoryPrefix + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(workingDirectory);
-        File.WriteAllText(Path.Combine(workingDirectory, OwnerFileName), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        LocalControlPlane? plane = null;
-        try
+        // Free ports are picked before the processes bind them, so another program can take one in
+        // between; such a start is retried on new ports.
+        for (var attempt = 1; ; attempt++)
         {
-            var credentials = ClusterCredentials.Create(Path.Combine(workingDirectory, "pki"), options.TimeProvider);
-            plane = new LocalControlPlane(options, logger, binaries, workingDirectory, credentials, version);
-            await plane.StartAllAsync(cancellationToken).ConfigureAwait(false);
-            return plane;
-        }
-        catch
-        {
-            if (plane is not null)
-            {
-                await plane.DisposeAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                TryDeleteDirectory(workingDirectory);
-            }
+            var workingDirectory = Path.Combine(parent, WorkingDirectoryPrefix + Guid.NewGuid().ToString("N")[..12]);
+            Directory.CreateDirectory(workingDirectory);
+            File.WriteAllText(
+                Path.Combine(workingDirectory, OwnerFileName),
+                Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-            throw;
+            LocalControlPlane? plane = null;
+            try
+            {
+                var credentials = ClusterCredentials.Create(Path.Combine(workingDirectory, "pki"), options.TimeProvider);
+                plane = new LocalControlPlane(options, logger, binaries, workingDirectory, credentials, version);
+                await plane.StartAllAsync(cancellationToken).ConfigureAwait(false);
+                return plane;
+            }
+            catch (Exception e)
+            {
+                if (plane is not null)
+                {
+                    await plane.DisposeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    TryDeleteDirectory(workingDirectory);
+                }
+
+                if (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    logger.LogInformation("a port was taken while the control plane started; retrying on other ports");
+                    continue;
+                }
+
+                throw;
+            }
         }
     }
 
