@@ -1,3 +1,4 @@
+using PoolOperator.IntegrationTests.Infrastructure;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
