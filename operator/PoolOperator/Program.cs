@@ -1,1 +1,3 @@
-return 0;
+using PoolOperator.Hosting;
+
+return await OperatorCommandLine.RunAsync(args).ConfigureAwait(false);

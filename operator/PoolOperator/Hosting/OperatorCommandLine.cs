@@ -1,0 +1,74 @@
+using PoolOperator.Demo;
+
+namespace PoolOperator.Hosting;
+
+/// <summary>The operator's commands: <c>run</c> (the operator) and <c>demo</c> (a migration on a local control plane).</summary>
+internal static class OperatorCommandLine
+{
+    private const string Usage = """
+        Usage: pool-operator <command> [options]
+
+        Commands:
+          run    Run the operator against the cluster from --kubeconfig, in-cluster config, $KUBECONFIG or ~/.kube/config.
+                 Settings: --Operator:Namespaces:0=<ns> (default all), --Operator:Qps=50, --Operator:Burst=100,
+                 --Operator:MaxConcurrentReconciles=4, --Operator:LeaderElection=true|false,
+                 --Operator:LeaseNamespace=<ns>, --Analysis:DefaultPrometheusAddress=<url>, --urls=http://127.0.0.1:8080
+          demo   Start a local Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager and a simulated
+                 kubelet), run the operator against it and migrate a demo pool from V1 to V2 end to end.
+                 Options: --keep-running (leave the control plane up after the migration, until Ctrl+C)
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var command = args.Length == 0 || args[0].StartsWith('-') ? "run" : args[0];
+        var rest = args.Length == 0 || args[0].StartsWith('-') ? args : args[1..];
+        switch (command)
+        {
+            case "run":
+                return await RunOperatorAsync(rest).ConfigureAwait(false);
+            case "demo":
+                return await DemoCommand.RunAsync(rest).ConfigureAwait(false);
+            case "help" or "--help" or "-h":
+                Console.WriteLine(Usage);
+                return 0;
+            default:
+                await Console.Error.WriteLineAsync($"Unknown command '{command}'.\n\n{Usage}").ConfigureAwait(false);
+                return 2;
+        }
+    }
+
+    private static async Task<int> RunOperatorAsync(string[] args)
+    {
+        var (kubeconfig, remaining) = TakeOption(args, "--kubeconfig");
+        var configuration = KubeconfigSelection.Resolve(kubeconfig);
+        if (configuration is null)
+        {
+            await Console.Error.WriteLineAsync(
+                "No cluster configured: pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config. " +
+                "To see the operator work without a cluster, run: dotnet run --project operator/PoolOperator -- demo").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var app = OperatorApplication.Build(remaining, configuration);
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    internal static (string? Value, string[] Rest) TakeOption(string[] args, string name)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == name && i + 1 < args.Length)
+            {
+                return (args[i + 1], [.. args[..i], .. args[(i + 2)..]]);
+            }
+
+            if (args[i].StartsWith(name + "=", StringComparison.Ordinal))
+            {
+                return (args[i][(name.Length + 1)..], [.. args[..i], .. args[(i + 1)..]]);
+            }
+        }
+
+        return (null, args);
+    }
+}
