@@ -12,7 +12,7 @@ namespace PoolOperator.Analysis;
 /// breaker, then the per-attempt timeout. A dead Prometheus thus opens only its own circuit, and once open every
 /// check against it is answered at once instead of waiting for its timeout.
 /// </summary>
-internal sealed class AnalysisResilience(IOptions<AnalysisOptions> options, TimeProvider timeProvider, ILoggerFactory loggerFactory) : IAsyncDisposable
+internal sealed class AnalysisResilience(IOptions<AnalysisOptions> options, TimeProvider timeProvider, ILoggerFactory loggerFactory) : IDisposable, IAsyncDisposable
 {
     private static readonly ResiliencePropertyKey<DateTimeOffset> DeadlineKey = new("PoolOperator.Analysis.Deadline");
     private static readonly ResiliencePropertyKey<TimeSpan> AttemptTimeoutKey = new("PoolOperator.Analysis.AttemptTimeout");
@@ -56,6 +56,8 @@ internal sealed class AnalysisResilience(IOptions<AnalysisOptions> options, Time
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    public void Dispose() => registry.Dispose();
 
     public ValueTask DisposeAsync() => registry.DisposeAsync();
 

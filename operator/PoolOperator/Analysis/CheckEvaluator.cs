@@ -13,7 +13,8 @@ internal static class CheckEvaluator
     public static Measurement Evaluate(AnalysisCheck check, double? value, double? baseline, string? inconclusiveReason, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(check);
-        Measurement Result(Verdict verdict, string message) => new(check.Name, verdict, value, baseline, message, at);
+        // NaN and infinities are kept out of the measurement: they are not numbers a status (JSON) can hold.
+        Measurement Result(Verdict verdict, string message) => new(check.Name, verdict, Finite(value), Finite(baseline), message, at);
 
         if (inconclusiveReason is not null)
         {
@@ -112,6 +113,8 @@ internal static class CheckEvaluator
                 $"delta {Format(delta)} (value {Format(v)} - baseline {Format(b)}) {(delta <= maxDelta ? "<=" : ">")} maxDelta {Format(maxDelta)}");
         }
     }
+
+    private static double? Finite(double? number) => number is { } n && double.IsFinite(n) ? n : null;
 
     internal static string Format(double number) => number switch
     {
