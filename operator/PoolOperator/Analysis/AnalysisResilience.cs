@@ -3,6 +3,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Registry;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace PoolOperator.Analysis;
@@ -65,6 +66,7 @@ internal sealed class AnalysisResilience(IOptions<AnalysisOptions> options, Time
     {
         var settings = options.Value;
         builder.TimeProvider = timeProvider;
+        builder.InstanceName = "PoolOperator.Analysis";
         if (settings.RetryCount > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpAttemptResult>
@@ -92,7 +94,17 @@ internal sealed class AnalysisResilience(IOptions<AnalysisOptions> options, Time
             TimeoutGenerator = args => ValueTask.FromResult(AttemptTimeout(args.Context)),
         });
 
-        builder.ConfigureTelemetry(loggerFactory);
+        builder.ConfigureTelemetry(new TelemetryOptions
+        {
+            LoggerFactory = loggerFactory,
+
+            // A response body may echo credentials back; telemetry gets the status only.
+            ResultFormatter = (_, result) => result is HttpAttemptResult http ? http.StatusCode : result,
+
+            // Every attempt is an Information event in Polly; at one check every few seconds that drowns the
+            // retries, timeouts and circuit transitions worth reading.
+            SeverityProvider = args => args.Event.Severity == ResilienceEventSeverity.Information ? ResilienceEventSeverity.Debug : args.Event.Severity,
+        });
     }
 
     private TimeSpan Remaining(ResilienceContext context) =>

@@ -27,7 +27,9 @@ internal static class AnalysisServiceCollectionExtensions
 
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(AnalysisHttpClients.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // Polly owns timeouts; header values (Authorization) are never logged, whatever the host's log level.
+        services.AddHttpClient(AnalysisHttpClients.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RedactLoggedHeaders(_ => true);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HttpClientFactoryOptions>, CaHttpClientConfigurator>());
 
         services.TryAddSingleton<ISecretSource, KubernetesSecretSource>();

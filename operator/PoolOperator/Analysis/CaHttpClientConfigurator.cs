@@ -18,6 +18,7 @@ internal sealed class CaHttpClientConfigurator(CaTrustStore caTrustStore) : ICon
         var ca = caTrustStore.Find(name[AnalysisHttpClients.CaClientPrefix.Length..])
             ?? throw new InvalidOperationException($"No CA is registered for HTTP client '{name}'.");
 
+        options.ShouldRedactHeaderValue = _ => true;
         options.HttpClientActions.Add(client => client.Timeout = Timeout.InfiniteTimeSpan);
         options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = new SocketsHttpHandler
         {

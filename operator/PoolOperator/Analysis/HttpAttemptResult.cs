@@ -33,6 +33,9 @@ internal sealed record HttpAttemptResult(int StatusCode, string ReasonPhrase, st
         }
     }
 
+    /// <summary>Leaves the body out: it may echo credentials, and records print every property by default.</summary>
+    public override string ToString() => $"HTTP {StatusCode} {ReasonPhrase} ({Body.Length} characters)";
+
     /// <summary>The first characters of the body on one line, for messages.</summary>
     public string Snippet(int maxChars = 200)
     {

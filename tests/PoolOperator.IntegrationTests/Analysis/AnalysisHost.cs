@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 
@@ -27,6 +28,7 @@ internal sealed class AnalysisHost : IAsyncDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         services = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs))
             .AddSingleton<ISecretSource>(Secrets)
             .AddPoolAnalysis(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
@@ -34,6 +36,8 @@ internal sealed class AnalysisHost : IAsyncDisposable
     }
 
     public InMemorySecretSource Secrets { get; } = new();
+
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public AnalysisRunner Runner { get; }
 

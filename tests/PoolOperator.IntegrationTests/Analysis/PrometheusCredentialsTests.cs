@@ -25,6 +25,8 @@ public sealed class PrometheusCredentialsTests(PrometheusFixture prometheus)
         Assert.Equal(Verdict.Pass, measurement.Verdict);
         Assert.Equal(0.5, measurement.Value);
         Assert.All(proxy.AuthorizationHeaders, header => Assert.Equal($"Bearer {Token}", header));
+        Assert.NotEmpty(host.Logs.Lines);
+        AssertNotLogged(host, Token);
     }
 
     [Fact]
@@ -42,6 +44,7 @@ public sealed class PrometheusCredentialsTests(PrometheusFixture prometheus)
         Assert.StartsWith("Prometheus answered 401", measurement.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, measurement.Message, StringComparison.Ordinal);
         Assert.Equal($"Bearer {Token}", Assert.Single(proxy.AuthorizationHeaders));
+        AssertNotLogged(host, Token);
     }
 
     [Fact]
@@ -65,7 +68,7 @@ public sealed class PrometheusCredentialsTests(PrometheusFixture prometheus)
     {
         using var certificates = new TestCertificates("prometheus");
         using var stranger = new TestCertificates("stranger");
-        await using var host = new AnalysisHost();
+        await using var host = new AnalysisHost(new() { ["BreakerMinimumThroughput"] = "2" });
         host.Secrets.SetSecret(AnalysisHost.Namespace, "prom-ca", ("ca.crt", certificates.CaPem));
         host.Secrets.SetConfigMap(AnalysisHost.Namespace, "other-ca", ("ca.crt", stranger.CaPem));
         await using var proxy = await AuthProxy.StartAsync(prometheus.Address, "", certificates.Server);
@@ -77,15 +80,23 @@ public sealed class PrometheusCredentialsTests(PrometheusFixture prometheus)
         var withOtherCa = AnalysisHost.Prometheus(proxy.Address, Query, max: 1);
         withOtherCa.Prometheus!.CaConfigMapRef = new ConfigMapKeyReference { Name = "other-ca", Key = "ca.crt" };
 
-        var trusted = await host.MeasureAsync(withCa);
         var untrusted = await host.MeasureAsync(withoutCa);
         var wrongCa = await host.MeasureAsync(withOtherCa);
+        await host.MeasureAsync(withoutCa);
+        var trusted = await host.MeasureAsync(withCa);
 
+        // The misconfigured checks must not have opened the circuit of the address the trusted check shares.
         Assert.Equal(Verdict.Pass, trusted.Verdict);
         Assert.Equal(0.75, trusted.Value);
         Assert.Equal(Verdict.Inconclusive, untrusted.Verdict);
         Assert.Contains("SSL", untrusted.Message, StringComparison.Ordinal);
         Assert.Equal(Verdict.Inconclusive, wrongCa.Verdict);
+    }
+
+    private static void AssertNotLogged(AnalysisHost host, string secret)
+    {
+        var leaks = host.Logs.Lines.Where(line => line.Contains(secret, StringComparison.Ordinal)).ToList();
+        Assert.True(leaks.Count == 0, "secret found in logs:\n" + string.Join("\n", leaks));
     }
 
     private async Task ProbeAsync(double value)

@@ -177,9 +177,11 @@ internal sealed class PrometheusProvider(
         return await HttpAttemptResult.ReadAsync(response, MaxResponseBytes, cancellationToken).ConfigureAwait(false);
     }
 
-    // 4xx means the query or the credentials are wrong: asking again will not change the answer.
+    // 4xx and TLS failures mean the query, the credentials or the CA are wrong: asking again will not change the
+    // answer, and counting them would let one misconfigured check open the circuit for every check on that address.
     private static bool IsTransient(Outcome<HttpAttemptResult> outcome) => outcome.Exception switch
     {
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => false,
         HttpRequestException or TimeoutRejectedException => true,
         null => outcome.Result is { StatusCode: >= 500 },
         _ => false,

@@ -106,6 +106,11 @@ internal sealed class WebhookProvider(
     private static bool NeverReachedServer(Outcome<HttpAttemptResult> outcome) =>
         outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 
-    private static bool IsTransportFailure(Outcome<HttpAttemptResult> outcome) =>
-        outcome.Exception is HttpRequestException or TimeoutRejectedException;
+    // A TLS failure is this check's configuration, not the endpoint being down.
+    private static bool IsTransportFailure(Outcome<HttpAttemptResult> outcome) => outcome.Exception switch
+    {
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => false,
+        HttpRequestException or TimeoutRejectedException => true,
+        _ => false,
+    };
 }
