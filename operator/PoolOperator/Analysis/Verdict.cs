@@ -1,5 +1,6 @@
 namespace PoolOperator.Analysis;
 
+/// <summary>Outcome of one measurement. Inconclusive means "could not judge", never "V2 is bad".</summary>
 public enum Verdict
 {
     Pass,

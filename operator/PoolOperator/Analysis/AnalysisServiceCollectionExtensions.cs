@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
+using PoolOperator.Analysis.Prometheus;
+using PoolOperator.Analysis.Webhook;
+
+namespace PoolOperator.Analysis;
+
+internal static class AnalysisServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the analysis providers and <see cref="AnalysisRunner"/>. Options come from the <c>Analysis</c> section of
+    /// <paramref name="configuration"/> and are validated at start. Credentials are read through <c>k8s.IKubernetes</c>,
+    /// which the host registers.
+    /// </summary>
+    public static IServiceCollection AddPoolAnalysis(this IServiceCollection services, IConfiguration? configuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var optionsBuilder = services.AddOptions<AnalysisOptions>();
+        if (configuration is not null)
+        {
+            optionsBuilder.Bind(configuration.GetSection(AnalysisOptions.SectionName));
+        }
+
+        optionsBuilder.ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        // Polly owns timeouts; header values (Authorization) are never logged, whatever the host's log level.
+        services.AddHttpClient(AnalysisHttpClients.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RedactLoggedHeaders(_ => true);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HttpClientFactoryOptions>, CaHttpClientConfigurator>());
+
+        services.TryAddSingleton<ISecretSource, KubernetesSecretSource>();
+        services.TryAddSingleton<CaTrustStore>();
+        services.TryAddSingleton<CredentialResolver>();
+        services.TryAddSingleton<AnalysisHttpClients>();
+        services.TryAddSingleton<AnalysisResilience>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAnalysisProvider, PrometheusProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAnalysisProvider, WebhookProvider>());
+        services.TryAddSingleton<AnalysisRunner>();
+        return services;
+    }
+}

@@ -1,0 +1,11 @@
+using PoolOperator.Api.V1Alpha1;
+
+namespace PoolOperator.Analysis;
+
+internal interface IAnalysisProvider
+{
+    bool CanMeasure(AnalysisCheck check);
+
+    /// <summary>Measures one check. Never throws except <see cref="OperationCanceledException"/> for <paramref name="cancellationToken"/>.</summary>
+    Task<Measurement> MeasureAsync(AnalysisCheck check, string @namespace, MeasurementContext context, CancellationToken cancellationToken);
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PoolOperator.Analysis;
+using PoolOperator.Api.V1Alpha1;
+using Xunit;
+using static PoolOperator.UnitTests.Analysis.AnalysisTestKit;
+
+namespace PoolOperator.UnitTests.Analysis;
+
+public sealed class AnalysisRunnerTests
+{
+    private static readonly AnalysisOptions Options1s = FastOptions() with { DefaultTimeout = TimeSpan.FromSeconds(1), RunnerMargin = TimeSpan.FromMilliseconds(200) };
+
+    [Fact]
+    public async Task Returns_one_measurement_per_check_in_order()
+    {
+        var runner = Runner(new ScriptedProvider(check => Task.FromResult(Pass(check))));
+        AnalysisCheck[] checks = [Named("a"), Named("b"), Named("c")];
+
+        var measurements = await runner.MeasureAllAsync(checks, Namespace, Context, CancellationToken.None);
+
+        Assert.Equal(["a", "b", "c"], measurements.Select(m => m.CheckName));
+        Assert.All(measurements, m => Assert.Equal(Verdict.Pass, m.Verdict));
+    }
+
+    [Fact]
+    public async Task Provider_that_ignores_cancellation_is_cut_off_and_others_still_report()
+    {
+        var never = new TaskCompletionSource<Measurement>();
+        var runner = Runner(new ScriptedProvider(check => check.Name == "stuck" ? never.Task : Task.FromResult(Pass(check))));
+        var started = TimeProvider.System.GetTimestamp();
+
+        var measurements = await runner.MeasureAllAsync([Named("stuck"), Named("fine")], Namespace, Context, CancellationToken.None);
+
+        var elapsed = TimeProvider.System.GetElapsedTime(started);
+        Assert.Equal(Verdict.Inconclusive, measurements[0].Verdict);
+        Assert.Equal("no result within 1.2s", measurements[0].Message);
+        Assert.Equal(Verdict.Pass, measurements[1].Verdict);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task Provider_exception_becomes_inconclusive_with_its_message()
+    {
+        var runner = Runner(new ScriptedProvider(_ => throw new InvalidOperationException("boom")));
+
+        var measurements = await runner.MeasureAllAsync([Named("a")], Namespace, Context, CancellationToken.None);
+
+        Assert.Equal(Verdict.Inconclusive, measurements[0].Verdict);
+        Assert.Contains("boom", measurements[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_without_or_with_two_providers_is_inconclusive()
+    {
+        var runner = Runner(new ScriptedProvider(check => Task.FromResult(Pass(check))), new ScriptedProvider(check => Task.FromResult(Pass(check)), check => check.Name == "both"));
+
+        var measurements = await runner.MeasureAllAsync([new AnalysisCheck { Name = "none" }, Named("both")], Namespace, Context, CancellationToken.None);
+
+        Assert.Contains("set prometheus or webhook", measurements[0].Message, StringComparison.Ordinal);
+        Assert.Contains("exactly one", measurements[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Caller_cancellation_propagates()
+    {
+        var runner = Runner(new ScriptedProvider(async check =>
+        {
+            await Task.Delay(Timeout.Infinite);
+            return Pass(check);
+        }));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.MeasureAllAsync([Named("a")], Namespace, Context, cts.Token));
+    }
+
+    private static AnalysisRunner Runner(params IAnalysisProvider[] providers) =>
+        new(providers, Options.Create(Options1s), TimeProvider.System, NullLogger<AnalysisRunner>.Instance);
+
+    private static AnalysisCheck Named(string name) => new() { Name = name, Webhook = new WebhookCheck { Url = "http://x" } };
+
+    private static Measurement Pass(AnalysisCheck check) => new(check.Name, Verdict.Pass, null, null, "ok", DateTimeOffset.UnixEpoch);
+
+    private sealed class ScriptedProvider(Func<AnalysisCheck, Task<Measurement>> measure, Func<AnalysisCheck, bool>? canMeasure = null) : IAnalysisProvider
+    {
+        public bool CanMeasure(AnalysisCheck check) => canMeasure?.Invoke(check) ?? check.Webhook is not null;
+
+        public Task<Measurement> MeasureAsync(AnalysisCheck check, string @namespace, MeasurementContext context, CancellationToken cancellationToken) => measure(check);
+    }
+}
