@@ -12,7 +12,7 @@ internal sealed class AnalysisRunner(
     IEnumerable<IAnalysisProvider> providers,
     IOptions<AnalysisOptions> options,
     TimeProvider timeProvider,
-    ILogger<AnalysisRunner> logger)
+    ILogger<AnalysisRunner> logger) : ICheckMeasurer
 {
     private readonly IAnalysisProvider[] providers = [.. providers];
 

@@ -40,6 +40,7 @@ internal static class AnalysisServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAnalysisProvider, PrometheusProvider>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAnalysisProvider, WebhookProvider>());
         services.TryAddSingleton<AnalysisRunner>();
+        services.TryAddSingleton<ICheckMeasurer>(sp => sp.GetRequiredService<AnalysisRunner>());
         return services;
     }
 }
