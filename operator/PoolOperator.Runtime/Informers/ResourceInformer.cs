@@ -170,27 +170,26 @@ public sealed class ResourceInformer<T> : IInformer
         var scope = _scopes[index];
         var where = scope ?? "all namespaces";
         var backoff = new JitteredBackoff(InitialBackoff, MaxBackoff);
-        string? resourceVersion = null;
+        var position = new WatchPosition();
 
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                if (resourceVersion is null)
+                if (position.ResourceVersion is null)
                 {
-                    resourceVersion = await ListAndReplaceAsync(index, cancellationToken).ConfigureAwait(false);
+                    position.ResourceVersion = await ListAndReplaceAsync(index, cancellationToken).ConfigureAwait(false);
                     backoff.Reset();
                 }
 
-                var outcome = await WatchAsync(scope, resourceVersion, cancellationToken).ConfigureAwait(false);
-                resourceVersion = outcome.ResourceVersion;
+                var outcome = await WatchAsync(scope, position, cancellationToken).ConfigureAwait(false);
                 if (outcome.Gone)
                 {
                     _logger.LogInformation(
                         "Watch of {Resource} in {Scope} expired (410 Gone); relisting",
                         Description,
                         where);
-                    resourceVersion = null;
+                    position.ResourceVersion = null;
                     continue;
                 }
 
@@ -207,7 +206,7 @@ public sealed class ResourceInformer<T> : IInformer
                         Description,
                         where,
                         outcome.Events,
-                        resourceVersion);
+                        position.ResourceVersion);
                     continue;
                 }
 
@@ -221,7 +220,7 @@ public sealed class ResourceInformer<T> : IInformer
             catch (Exception ex) when (IsGone(ex))
             {
                 _logger.LogInformation("{Resource} in {Scope}: resourceVersion too old (410 Gone); relisting", Description, where);
-                resourceVersion = null;
+                position.ResourceVersion = null;
             }
             catch (Exception ex)
             {
@@ -318,7 +317,7 @@ public sealed class ResourceInformer<T> : IInformer
         complete?.TrySetResult();
     }
 
-    private async Task<WatchOutcome> WatchAsync(string? scope, string resourceVersion, CancellationToken cancellationToken)
+    private async Task<WatchOutcome> WatchAsync(string? scope, WatchPosition position, CancellationToken cancellationToken)
     {
         var gone = false;
         Exception? error = null;
@@ -344,7 +343,7 @@ public sealed class ResourceInformer<T> : IInformer
         var (min, max) = WatchTimeoutSeconds;
         var timeout = Random.Shared.Next(min, max + 1);
         await foreach (var (type, obj) in _source
-            .WatchAsync(scope, resourceVersion, timeout, OnError, cancellationToken)
+            .WatchAsync(scope, position.ResourceVersion!, timeout, OnError, cancellationToken)
             .WithCancellation(cancellationToken)
             .ConfigureAwait(false))
         {
@@ -366,7 +365,8 @@ public sealed class ResourceInformer<T> : IInformer
             var objectVersion = obj.Metadata?.ResourceVersion;
             if (!string.IsNullOrEmpty(objectVersion))
             {
-                resourceVersion = objectVersion;
+                // Kept outside this call so a watch that breaks mid-stream still resumes from here.
+                position.ResourceVersion = objectVersion;
             }
 
             events++;
@@ -376,7 +376,7 @@ public sealed class ResourceInformer<T> : IInformer
             }
         }
 
-        return new WatchOutcome(resourceVersion, gone, error, events, _timeProvider.GetElapsedTime(started));
+        return new WatchOutcome(gone, error, events, _timeProvider.GetElapsedTime(started));
     }
 
     private void Upsert(T obj)
@@ -435,9 +435,14 @@ public sealed class ResourceInformer<T> : IInformer
     }
 
     private readonly record struct WatchOutcome(
-        string ResourceVersion,
         bool Gone,
         Exception? Error,
         int Events,
         TimeSpan Duration);
+
+    /// <summary>Where the next watch of one namespace starts; null means a list is needed first.</summary>
+    private sealed class WatchPosition
+    {
+        public string? ResourceVersion { get; set; }
+    }
 }
