@@ -1,0 +1,68 @@
+using k8s;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PoolOperator.Runtime.Client;
+using PoolOperator.Runtime.Events;
+using PoolOperator.Runtime.Health;
+using PoolOperator.Runtime.Informers;
+using PoolOperator.Runtime.LeaderElection;
+
+namespace PoolOperator.Runtime;
+
+/// <summary>Registers the operator runtime in a service collection.</summary>
+public static class OperatorRuntimeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds validated <see cref="OperatorRuntimeOptions"/> (bound from the "Operator" section of <paramref name="configuration"/>
+    /// when given, then <paramref name="configure"/>), a rate-limited <see cref="IKubernetes"/>, leader election, the
+    /// event recorder, health checks, the informer factory and the <see cref="OperatorHost"/>.
+    /// </summary>
+    public static IServiceCollection AddOperatorRuntime(
+        this IServiceCollection services,
+        IConfiguration? configuration = null,
+        Action<OperatorRuntimeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<OperatorRuntimeOptions>();
+        if (configuration is not null)
+        {
+            options.Bind(configuration.GetSection(OperatorRuntimeOptions.SectionName));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => KubernetesClientFactory.DefaultConfiguration());
+        services.TryAddSingleton<IKubernetes>(sp =>
+        {
+            var runtime = sp.GetRequiredService<IOptions<OperatorRuntimeOptions>>().Value;
+            return KubernetesClientFactory.Create(sp.GetRequiredService<KubernetesClientConfiguration>(), runtime.Qps, runtime.Burst);
+        });
+        services.TryAddSingleton<LeaderElectionService>();
+        services.TryAddSingleton<EventRecorder>();
+        services.TryAddSingleton<OperatorHealth>();
+        services.TryAddSingleton<InformerFactory>();
+        services.AddHostedService<OperatorHost>();
+        return services;
+    }
+
+    /// <summary>Registers a controller built by <paramref name="factory"/>, both as itself (one per key type) and as an <see cref="IController"/> the host runs.</summary>
+    public static IServiceCollection AddController<TKey>(
+        this IServiceCollection services,
+        Func<IServiceProvider, Controller<TKey>> factory)
+        where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(factory);
+        services.AddSingleton(factory);
+        services.AddSingleton<IController>(sp => sp.GetRequiredService<Controller<TKey>>());
+        return services;
+    }
+}

@@ -1,0 +1,46 @@
+namespace PoolOperator.Runtime;
+
+/// <summary>Defaults that depend on where the operator runs (in a pod or on a workstation).</summary>
+internal static class RuntimeDefaults
+{
+    private const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
+    private static readonly Lazy<string> RandomIdentity = new(() =>
+    {
+        var name = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName;
+        var identity = $"{name}_{Guid.NewGuid():N}";
+        return identity.Length <= 128 ? identity : identity[^128..];
+    });
+
+    /// <summary>POD_NAMESPACE, else the namespace of the mounted service account, else "default".</summary>
+    public static string PodNamespace()
+    {
+        if (Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } fromEnv)
+        {
+            return fromEnv;
+        }
+
+        try
+        {
+            if (File.Exists(ServiceAccountNamespaceFile))
+            {
+                var fromFile = File.ReadAllText(ServiceAccountNamespaceFile).Trim();
+                if (fromFile.Length > 0)
+                {
+                    return fromFile;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return "default";
+    }
+
+    /// <summary>A process-unique identity: the pod (or host) name plus a random suffix, as client-go does.</summary>
+    public static string Identity() => RandomIdentity.Value;
+}

@@ -1,0 +1,345 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PoolOperator.Runtime;
+using PoolOperator.Runtime.Client;
+using PoolOperator.Runtime.Events;
+using PoolOperator.Runtime.Informers;
+using PoolOperator.Runtime.LeaderElection;
+using PoolOperator.Runtime.Queue;
+using Xunit;
+
+namespace PoolOperator.IntegrationTests.Runtime;
+
+[Collection(ControlPlaneCollection.Name)]
+public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane) : IDisposable
+{
+    private readonly IKubernetes _client = KubernetesClientFactory.Create(plane.Configuration);
+    private readonly CancellationTokenSource _stop = new(TimeSpan.FromMinutes(2));
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+        _client.Dispose();
+    }
+
+    [Fact]
+    public async Task ACustomResourceInformerSeesCreateUpdateAndDeleteWithinASecond()
+    {
+        var ns = await plane.NewNamespaceAsync();
+        await CreateWidgetAsync(ns, Widget.New("existing"));
+        var informer = Informer(new CustomResourceSource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural), ns);
+        var events = Collect(informer);
+        var run = informer.RunAsync(_stop.Token);
+        await informer.WaitForSyncAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("existing", Assert.Single(informer.List()).Metadata.Name);
+
+        var clock = Stopwatch.StartNew();
+        await CreateWidgetAsync(ns, Widget.New("fresh", "d1"));
+        await Until(() => events.Any(e => e.Type == InformerEventType.Added && e.Object.Metadata.Name == "fresh"), TimeSpan.FromSeconds(1), "Added(fresh)");
+        Assert.Equal("d1", informer.Get(ns, "fresh")?.Spec.Deployment);
+
+        await _client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"spec":{"deployment":"d2"}}""", V1Patch.PatchType.MergePatch), Widget.Group, Widget.Version, ns, Widget.Plural, "fresh");
+        await Until(() => events.Any(e => e.Type == InformerEventType.Modified && e.NewObject?.Spec.Deployment == "d2" && e.OldObject?.Spec.Deployment == "d1"), TimeSpan.FromSeconds(1), "Modified(fresh)");
+
+        await _client.CustomObjects.DeleteNamespacedCustomObjectAsync(Widget.Group, Widget.Version, ns, Widget.Plural, "fresh");
+        await Until(() => events.Any(e => e.Type == InformerEventType.Deleted && e.Object.Metadata.Name == "fresh"), TimeSpan.FromSeconds(1), "Deleted(fresh)");
+        Assert.Null(informer.Get(ns, "fresh"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+        await StopAsync(run);
+    }
+
+    [Fact]
+    public async Task AnExpiredResourceVersionGets410AndTheRelistMakesTheCacheMatchTheServer()
+    {
+        var ns = await plane.NewNamespaceAsync();
+        await CreateWidgetAsync(ns, Widget.New("kept"));
+        await CreateWidgetAsync(ns, Widget.New("doomed"));
+        var source = new InterruptibleSource<Widget>(new CustomResourceSource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural));
+        var informer = Informer(source, ns);
+        var events = Collect(informer);
+        var run = informer.RunAsync(_stop.Token);
+        await informer.WaitForSyncAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, informer.ListCount);
+        await Until(() => source.WatchedFrom.Count == 1, TimeSpan.FromSeconds(5), "the first watch started");
+
+        // Disconnect; while nobody watches, one object goes and another arrives.
+        source.CutAndHold();
+        await _client.CustomObjects.DeleteNamespacedCustomObjectAsync(Widget.Group, Widget.Version, ns, Widget.Plural, "doomed");
+        await CreateWidgetAsync(ns, Widget.New("born"));
+
+        // Reconnect from a resourceVersion the apiserver no longer has: a real "too old resource version".
+        source.Release("1");
+        await Until(() => informer.ListCount == 2, TimeSpan.FromSeconds(10), "the informer relisted");
+
+        await Until(() => informer.Get(ns, "born") is not null, TimeSpan.FromSeconds(5), "the relist added 'born'");
+        Assert.Equal(["born", "kept"], informer.List().Select(w => w.Metadata.Name).Order());
+        Assert.Contains(events, e => e.Type == InformerEventType.Deleted && e.Object.Metadata.Name == "doomed");
+        Assert.Contains(events, e => e.Type == InformerEventType.Added && e.Object.Metadata.Name == "born");
+        Assert.Equal("1", source.WatchedFrom.ElementAt(1));
+
+        // After the relist it watches from a fresh resourceVersion and keeps delivering.
+        await CreateWidgetAsync(ns, Widget.New("after"));
+        await Until(() => informer.Get(ns, "after") is not null, TimeSpan.FromSeconds(2), "a change after the relist");
+        Assert.Equal(2, informer.ListCount);
+        await StopAsync(run);
+    }
+
+    [Fact]
+    public async Task DeploymentAndPodInformersWatchTheirNamespaceAndHonourTheLabelSelector()
+    {
+        var ns = await plane.NewNamespaceAsync();
+        var other = await plane.NewNamespaceAsync();
+        await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("pool-v1"), ns);
+        await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("elsewhere"), other);
+        await _client.CoreV1.CreateNamespacedPodAsync(Pod("mine", "pool-v1"), ns);
+        await _client.CoreV1.CreateNamespacedPodAsync(Pod("theirs", "unrelated"), ns);
+
+        var deployments = Informer(new DeploymentSource(_client), ns);
+        var pods = Informer(new PodSource(_client, "app=pool-v1"), ns);
+        var podEvents = Collect(pods);
+        var runs = new[] { deployments.RunAsync(_stop.Token), pods.RunAsync(_stop.Token) };
+        await Task.WhenAll(deployments.WaitForSyncAsync(_stop.Token), pods.WaitForSyncAsync(_stop.Token)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var deployment = Assert.Single(deployments.List());
+        Assert.Equal("pool-v1", deployment.Metadata.Name);
+        Assert.Equal("Deployment", deployment.Kind);
+        Assert.Equal("mine", Assert.Single(pods.List()).Metadata.Name);
+
+        await _client.CoreV1.PatchNamespacedPodAsync(
+            new V1Patch("""{"metadata":{"labels":{"app":"pool-v1"}}}""", V1Patch.PatchType.MergePatch), "theirs", ns);
+        await Until(() => podEvents.Any(e => e.Object.Metadata.Name == "theirs"), TimeSpan.FromSeconds(1), "the relabelled pod appeared");
+        Assert.Equal(2, pods.List().Count);
+        await StopAsync(runs);
+    }
+
+    [Fact]
+    public async Task ADeploymentChangeReconcilesTheWidgetThatReferencesItWithinASecond()
+    {
+        var ns = await plane.NewNamespaceAsync();
+        await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("pool-v2"), ns);
+        await CreateWidgetAsync(ns, Widget.New("migration", "pool-v2"));
+        await CreateWidgetAsync(ns, Widget.New("bystander", "other"));
+
+        var widgets = Informer(new CustomResourceSource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural), ns);
+        var deployments = Informer(new DeploymentSource(_client), ns);
+        var reconciled = new ConcurrentQueue<(NamespacedName Key, TimeSpan At)>();
+        var clock = Stopwatch.StartNew();
+        var controller = new Controller<NamespacedName>(
+                "widgets",
+                (key, _) =>
+                {
+                    reconciled.Enqueue((key, clock.Elapsed));
+                    return Task.FromResult(ReconcileResult.Done);
+                },
+                maxConcurrentReconciles: 2,
+                TimeProvider.System,
+                NullLoggerFactory.Instance)
+            .Watch(widgets, w => [NamespacedName.Of(w)])
+            .Watch(deployments, d => widgets.List(d.Metadata.NamespaceProperty)
+                .Where(w => w.Spec.Deployment == d.Metadata.Name)
+                .Select(NamespacedName.Of));
+        var run = OperatorHost.RunControllersAsync([controller], NullLogger.Instance, _stop.Token);
+        await Until(() => reconciled.Count(r => r.Key.Name == "migration") >= 1 && reconciled.Count(r => r.Key.Name == "bystander") >= 1, TimeSpan.FromSeconds(10), "the initial reconciles");
+        await Until(() => controller.Queue.InFlight == 0 && controller.Queue.Length == 0, TimeSpan.FromSeconds(5), "the queue drained");
+        var before = reconciled.Count;
+
+        var changedAt = clock.Elapsed;
+        await _client.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "pool-v2", ns);
+        await Until(() => reconciled.Skip(before).Any(r => r.Key == new NamespacedName(ns, "migration")), TimeSpan.FromSeconds(1), "the owner reconciled");
+
+        var latency = reconciled.Skip(before).First(r => r.Key.Name == "migration").At - changedAt;
+        Assert.True(latency < TimeSpan.FromSeconds(1), $"took {latency.TotalMilliseconds} ms");
+        Assert.DoesNotContain(reconciled.Skip(before), r => r.Key.Name == "bystander");
+        await StopAsync(run);
+    }
+
+    [Fact]
+    public async Task AGracefulStopReleasesTheLeaseSoTheStandbyTakesOverWellBeforeItExpires()
+    {
+        var ns = await plane.NewNamespaceAsync();
+        var a = Election(ns, "replica-a");
+        var b = Election(ns, "replica-b");
+        using var stopA = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        var leadingA = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var leadingB = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runA = a.RunAsync(ct => LeadUntilCancelled(leadingA, ct), stopA.Token);
+        var tokenA = await leadingA.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(a.IsLeader);
+
+        var runB = b.RunAsync(ct => LeadUntilCancelled(leadingB, ct), _stop.Token);
+        await Until(() => b.CurrentLeader == "replica-a", TimeSpan.FromSeconds(10), "the standby saw the leader");
+        Assert.False(b.IsLeader);
+        Assert.False(leadingB.Task.IsCompleted);
+
+        var clock = Stopwatch.StartNew();
+        await stopA.CancelAsync();
+        await runA.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(tokenA.IsCancellationRequested);
+        Assert.False(a.IsLeader);
+
+        await leadingB.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var failover = clock.Elapsed;
+
+        // The lease lasts 10 s: without the release the standby could not lead before it expired.
+        Assert.True(failover < TimeSpan.FromSeconds(5), $"failover took {failover.TotalSeconds:F1} s");
+        var lease = await _client.CoordinationV1.ReadNamespacedLeaseAsync("runtime-test", ns);
+        Assert.Equal("replica-b", lease.Spec.HolderIdentity);
+        await _stop.CancelAsync();
+        await runB.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task LosingTheLeaseCancelsTheLeadersWorkWithinTheRenewDeadline()
+    {
+        var ns = await plane.NewNamespaceAsync();
+        var a = Election(ns, "replica-a");
+        var leading = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = a.RunAsync(ct => LeadUntilCancelled(leading, ct), _stop.Token);
+        var token = await leading.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        token.Register(() => lost.TrySetResult());
+
+        // Someone else takes the Lease (as after a partition): the leader must notice and stop working.
+        await StealLeaseAsync(ns, "intruder");
+        var clock = Stopwatch.StartNew();
+
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"stopped after {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.False(a.IsLeader);
+
+        // Stopping a non-leader must not touch someone else's Lease.
+        await _stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        var lease = await _client.CoordinationV1.ReadNamespacedLeaseAsync("runtime-test", ns);
+        Assert.Equal("intruder", lease.Spec.HolderIdentity);
+    }
+
+    [Fact]
+    public async Task RepeatedEventsAreOneEventWithACountOnTheRealApiserver()
+    {
+        var ns = await plane.NewNamespaceAsync();
+        var widget = await CreateWidgetAsync(ns, Widget.New("noisy"));
+        var recorder = new EventRecorder(_client, "pool-operator", "replica-a", TimeProvider.System, NullLogger.Instance);
+
+        await recorder.WarningAsync(widget, "AnalysisFailed", "error rate 0.2 > 0.01");
+        await recorder.WarningAsync(widget, "AnalysisFailed", "error rate 0.2 > 0.01");
+        await recorder.NormalAsync(widget, "StageAdvanced", "canary-5 -> canary-25");
+
+        var events = (await _client.CoreV1.ListNamespacedEventAsync(ns)).Items;
+        Assert.Equal(2, events.Count);
+        var repeated = events.Single(e => e.Reason == "AnalysisFailed");
+        Assert.Equal(2, repeated.Count);
+        Assert.Equal("Warning", repeated.Type);
+        Assert.Equal("pool-operator", repeated.ReportingComponent);
+        Assert.Equal("pool-operator", repeated.Source.Component);
+        Assert.Equal(widget.Metadata.Uid, repeated.InvolvedObject.Uid);
+        Assert.Equal("Widget", repeated.InvolvedObject.Kind);
+    }
+
+    private static async Task LeadUntilCancelled(TaskCompletionSource<CancellationToken> leading, CancellationToken token)
+    {
+        leading.TrySetResult(token);
+        await Task.Delay(Timeout.Infinite, token);
+    }
+
+    private async Task StealLeaseAsync(string ns, string holder)
+    {
+        // The leader renews every retry period, so our write can lose the optimistic-concurrency race: re-read and retry.
+        for (var attempt = 0; ; attempt++)
+        {
+            var lease = await _client.CoordinationV1.ReadNamespacedLeaseAsync("runtime-test", ns);
+            lease.Spec.HolderIdentity = holder;
+            lease.Spec.LeaseDurationSeconds = 60;
+            lease.Spec.RenewTime = DateTime.UtcNow;
+            try
+            {
+                await _client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, "runtime-test", ns);
+                return;
+            }
+            catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 10)
+            {
+            }
+        }
+    }
+
+    private static V1Deployment Deployment(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V1DeploymentSpec
+        {
+            Replicas = 1,
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "registry.invalid/app:1" }] },
+            },
+        },
+    };
+
+    private static V1Pod Pod(string name, string app) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = app } },
+        Spec = new V1PodSpec
+        {
+            AutomountServiceAccountToken = false,
+            Containers = [new V1Container { Name = "app", Image = "registry.invalid/app:1" }],
+        },
+    };
+
+    private static ConcurrentQueue<InformerEvent<T>> Collect<T>(ResourceInformer<T> informer)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var events = new ConcurrentQueue<InformerEvent<T>>();
+        informer.Changed += events.Enqueue;
+        return events;
+    }
+
+    private static async Task Until(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < timeout, $"not within {timeout.TotalSeconds:F1} s: {what}");
+            await Task.Delay(5);
+        }
+    }
+
+    private ResourceInformer<T> Informer<T>(IResourceSource<T> source, string ns)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        new(source, [ns], TimeProvider.System, NullLogger<ResourceInformer<T>>.Instance);
+
+    private LeaderElectionService Election(string ns, string identity) =>
+        new(
+            _client,
+            Options.Create(new OperatorRuntimeOptions
+            {
+                LeaseName = "runtime-test",
+                LeaseNamespace = ns,
+                Identity = identity,
+                LeaseDuration = TimeSpan.FromSeconds(10),
+                RenewDeadline = TimeSpan.FromSeconds(5),
+                RetryPeriod = TimeSpan.FromMilliseconds(500),
+            }),
+            TimeProvider.System,
+            NullLogger<LeaderElectionService>.Instance);
+
+    private async Task<Widget> CreateWidgetAsync(string ns, Widget widget)
+    {
+        var created = await _client.CustomObjects.CreateNamespacedCustomObjectAsync(widget, Widget.Group, Widget.Version, ns, Widget.Plural);
+        return KubernetesJson.Deserialize<Widget>(KubernetesJson.Serialize(created));
+    }
+
+    private async Task StopAsync(params Task[] runs)
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}

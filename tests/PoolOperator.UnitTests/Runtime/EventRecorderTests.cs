@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using PoolOperator.Runtime.Events;
+using Xunit;
+
+namespace PoolOperator.UnitTests.Runtime;
+
+public sealed class EventRecorderTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
+
+    private static V1Deployment Deployment => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "pool-v2", NamespaceProperty = "shop", Uid = "uid-1", ResourceVersion = "42" },
+    };
+
+    [Fact]
+    public async Task TheFirstEventIsCreatedWithAFullReferenceAndTheComponent()
+    {
+        var api = new RecordingApiHandler(EchoCreated);
+        var recorder = Recorder(api);
+
+        await recorder.WarningAsync(Deployment, "ProgressDeadlineExceeded", "V2 not ready after 600s");
+
+        var (method, path, body) = Assert.Single(api.Requests);
+        Assert.Equal(HttpMethod.Post, method);
+        Assert.Equal("/api/v1/namespaces/shop/events", path);
+        var sent = KubernetesJson.Deserialize<Corev1Event>(body);
+        Assert.Equal("Warning", sent.Type);
+        Assert.Equal("ProgressDeadlineExceeded", sent.Reason);
+        Assert.Equal(1, sent.Count);
+        Assert.Equal("pool-operator", sent.ReportingComponent);
+        Assert.Equal("pool-operator", sent.Source.Component);
+        Assert.Equal("Deployment", sent.InvolvedObject.Kind);
+        Assert.Equal("apps/v1", sent.InvolvedObject.ApiVersion);
+        Assert.Equal("uid-1", sent.InvolvedObject.Uid);
+        Assert.Equal("42", sent.InvolvedObject.ResourceVersion);
+        Assert.Equal("shop", sent.InvolvedObject.NamespaceProperty);
+        Assert.StartsWith("pool-v2.", sent.Metadata.Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RepeatsOfTheSameEventBumpCountAndLastTimestampInsteadOfCreatingMore()
+    {
+        var api = new RecordingApiHandler(EchoCreated);
+        var recorder = Recorder(api);
+
+        await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
+        await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
+
+        var requests = api.Requests.ToArray();
+        Assert.Equal([HttpMethod.Post, HttpMethod.Patch, HttpMethod.Patch], requests.Select(r => r.Method));
+        var created = KubernetesJson.Deserialize<Corev1Event>(requests[0].Body);
+        Assert.EndsWith($"/events/{created.Metadata.Name}", requests[1].Path, StringComparison.Ordinal);
+        using var last = JsonDocument.Parse(requests[2].Body);
+        Assert.Equal(3, last.RootElement.GetProperty("count").GetInt32());
+        Assert.Equal("2025-01-01T12:01:00Z", last.RootElement.GetProperty("lastTimestamp").GetString());
+    }
+
+    [Fact]
+    public async Task ADifferentMessageIsANewEvent()
+    {
+        var api = new RecordingApiHandler(EchoCreated);
+        var recorder = Recorder(api);
+
+        await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
+        await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 4");
+
+        Assert.Equal([HttpMethod.Post, HttpMethod.Post], api.Requests.Select(r => r.Method));
+        var names = api.Requests.Select(r => KubernetesJson.Deserialize<Corev1Event>(r.Body).Metadata.Name).ToArray();
+        Assert.NotEqual(names[0], names[1]);
+    }
+
+    [Fact]
+    public async Task AnExpiredEventIsCreatedAgain()
+    {
+        var api = new RecordingApiHandler((request, body) =>
+            request.Method == HttpMethod.Patch ? (HttpStatusCode.NotFound, """{"kind":"Status","code":404}""") : EchoCreated(request, body));
+        var recorder = Recorder(api);
+
+        await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
+        await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
+
+        Assert.Equal([HttpMethod.Post, HttpMethod.Patch, HttpMethod.Post], api.Requests.Select(r => r.Method));
+    }
+
+    [Fact]
+    public async Task AnApiserverFailureIsSwallowed()
+    {
+        var api = new RecordingApiHandler((_, _) => (HttpStatusCode.InternalServerError, """{"kind":"Status","code":500}"""));
+        var recorder = Recorder(api);
+
+        await recorder.WarningAsync(Deployment, "RolledBack", "error rate 0.2 > 0.01");
+
+        Assert.Single(api.Requests);
+    }
+
+    private static (HttpStatusCode, string) EchoCreated(HttpRequestMessage request, string body) => (HttpStatusCode.Created, body);
+
+    private EventRecorder Recorder(RecordingApiHandler api)
+    {
+        var client = new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }, api);
+        return new EventRecorder(client, "pool-operator", "replica-1", _time, NullLogger.Instance);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using k8s;
+using k8s.Models;
+using PoolOperator.Runtime.Informers;
+
+namespace PoolOperator.UnitTests.Runtime;
+
+/// <summary>A scripted list/watch source: the test sets what lists return and feeds each watch by hand.</summary>
+internal sealed class FakeResourceSource : IResourceSource<V1ConfigMap>
+{
+    private readonly ConcurrentDictionary<string, List<V1ConfigMap>> _objects = new();
+    private int _version = 100;
+
+    public string Description => "configmaps";
+
+    public ConcurrentQueue<(string? Namespace, string? Continue)> Lists { get; } = new();
+
+    public ConcurrentQueue<FakeWatch> Watches { get; } = new();
+
+    /// <summary>Items per list page; lists are split into pages of this size.</summary>
+    public int PageSize { get; set; } = 1000;
+
+    public void Set(string? @namespace, params V1ConfigMap[] items) => _objects[@namespace ?? "*"] = [.. items];
+
+    public Task<ResourceListPage<V1ConfigMap>> ListAsync(string? @namespace, string? continueToken, int limit, CancellationToken cancellationToken)
+    {
+        Lists.Enqueue((@namespace, continueToken));
+        var all = _objects.GetValueOrDefault(@namespace ?? "*") ?? [];
+        var start = continueToken is null ? 0 : int.Parse(continueToken, System.Globalization.CultureInfo.InvariantCulture);
+        var page = all.Skip(start).Take(PageSize).ToList();
+        var next = start + PageSize < all.Count ? (start + PageSize).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return Task.FromResult(new ResourceListPage<V1ConfigMap>(page, Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture), next));
+    }
+
+    public IAsyncEnumerable<(WatchEventType Type, V1ConfigMap Object)> WatchAsync(
+        string? @namespace,
+        string resourceVersion,
+        int timeoutSeconds,
+        Action<Exception> onError,
+        CancellationToken cancellationToken)
+    {
+        var watch = new FakeWatch(@namespace, resourceVersion, onError);
+        Watches.Enqueue(watch);
+        return watch.ReadAsync(cancellationToken);
+    }
+
+    public static V1ConfigMap Object(string? @namespace, string name, string resourceVersion) =>
+        new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace, ResourceVersion = resourceVersion } };
+
+    public static V1ConfigMap Bookmark(string resourceVersion) =>
+        new() { Metadata = new V1ObjectMeta { ResourceVersion = resourceVersion } };
+}
+
+/// <summary>One watch call: events written here reach the informer; Close ends the stream, Fail breaks it.</summary>
+internal sealed class FakeWatch(string? @namespace, string resourceVersion, Action<Exception> onError)
+{
+    private readonly Channel<Func<(WatchEventType, V1ConfigMap)?>> _events = Channel.CreateUnbounded<Func<(WatchEventType, V1ConfigMap)?>>();
+
+    public string? Namespace { get; } = @namespace;
+
+    public string ResourceVersion { get; } = resourceVersion;
+
+    public void Send(WatchEventType type, V1ConfigMap obj) => _events.Writer.TryWrite(() => (type, obj));
+
+    /// <summary>What the client does with an ERROR event: hands the Status to onError as an exception.</summary>
+    public void SendError(Exception error) => _events.Writer.TryWrite(() =>
+    {
+        onError(error);
+        return null;
+    });
+
+    public void Close() => _events.Writer.TryComplete();
+
+    public void Fail(Exception error) => _events.Writer.TryComplete(error);
+
+    public async IAsyncEnumerable<(WatchEventType Type, V1ConfigMap Object)> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var next in _events.Reader.ReadAllAsync(cancellationToken))
+        {
+            if (next() is { } item)
+            {
+                yield return item;
+            }
+        }
+    }
+}
