@@ -54,7 +54,7 @@ internal static class OperatorCommandLine
         return 0;
     }
 
-    internal static (string? Value, string[] Rest) TakeOption(string[] args, string name)
+    internal static (string? Value, string[] Remaining) TakeOption(string[] args, string name)
     {
         for (var i = 0; i < args.Length; i++)
         {
