@@ -1,0 +1,52 @@
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PoolOperator.Hosting;
+
+namespace PoolOperator.IntegrationTests.Operator;
+
+/// <summary>The operator running in the test process against the test cluster, with health endpoints on loopback.</summary>
+internal sealed class OperatorInstance : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private bool stopped;
+
+    private OperatorInstance(WebApplication app) => this.app = app;
+
+    public IServiceProvider Services => app.Services;
+
+    public Uri BaseAddress => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    /// <param name="settings">Extra configuration, e.g. <c>Operator:Namespaces:0=ns</c>.</param>
+    public static async Task<OperatorInstance> StartAsync(KubernetesClientConfiguration cluster, bool leaderElection = false, params string[] settings)
+    {
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--Operator:LeaderElection={leaderElection}",
+            "--Logging:LogLevel:Default=Warning",
+            .. settings.Select(s => "--" + s),
+        ];
+        var app = OperatorApplication.Build(args, cluster, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync().ConfigureAwait(false);
+        return new OperatorInstance(app);
+    }
+
+    public async Task StopAsync()
+    {
+        if (!stopped)
+        {
+            stopped = true;
+            await app.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+}
