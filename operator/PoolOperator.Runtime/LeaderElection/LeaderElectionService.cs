@@ -163,6 +163,7 @@ public sealed class LeaderElectionService
         Task? work = null;
         var led = false;
         var endedOnItsOwn = 0;
+        var termOpen = 1;
 
         var config = new LeaderElectionConfig(new LeaseLock(_client, LeaseNamespace, LeaseName, Identity))
         {
@@ -175,6 +176,21 @@ public sealed class LeaderElectionService
         {
             _currentLeader = leader;
             _logger.LogInformation("Lease {Namespace}/{Lease} is held by {Leader}", LeaseNamespace, LeaseName, leader);
+
+            // The library only gives up after the renew deadline; another holder is proof enough to stop now.
+            // Its renewal task can outlive this term, hence the term check and the disposal guard.
+            if (leader != Identity && Volatile.Read(ref termOpen) == 1 && led)
+            {
+                try
+                {
+                    leading.Cancel();
+                    SetLeader(false);
+                    electorStop.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
         };
         elector.OnError += ex => _logger.LogDebug(ex, "Leader election attempt failed");
         elector.OnStartedLeading += () =>
@@ -227,6 +243,7 @@ public sealed class LeaderElectionService
         }
         finally
         {
+            Volatile.Write(ref termOpen, 0);
             await leading.CancelAsync().ConfigureAwait(false);
             SetLeader(false);
         }

@@ -52,9 +52,3 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         return name;
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class ControlPlaneCollection : ICollectionFixture<ControlPlaneFixture>
-{
-    public const string Name = "Runtime control plane";
-}

@@ -11,11 +11,12 @@ using PoolOperator.Runtime.Informers;
 using PoolOperator.Runtime.LeaderElection;
 using PoolOperator.Runtime.Queue;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace PoolOperator.IntegrationTests.Runtime;
 
 [Collection(ControlPlaneCollection.Name)]
-public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane) : IDisposable
+public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane, ITestOutputHelper output) : IDisposable
 {
     private readonly IKubernetes _client = KubernetesClientFactory.Create(plane.Configuration);
     private readonly CancellationTokenSource _stop = new(TimeSpan.FromMinutes(2));
@@ -155,6 +156,7 @@ public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane) : ID
         await Until(() => reconciled.Skip(before).Any(r => r.Key == new NamespacedName(ns, "migration")), TimeSpan.FromSeconds(1), "the owner reconciled");
 
         var latency = reconciled.Skip(before).First(r => r.Key.Name == "migration").At - changedAt;
+        output.WriteLine($"Deployment change -> owner reconcile: {latency.TotalMilliseconds:F0} ms");
         Assert.True(latency < TimeSpan.FromSeconds(1), $"took {latency.TotalMilliseconds} ms");
         Assert.DoesNotContain(reconciled.Skip(before), r => r.Key.Name == "bystander");
         await StopAsync(run);
@@ -186,6 +188,7 @@ public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane) : ID
 
         await leadingB.Task.WaitAsync(TimeSpan.FromSeconds(20));
         var failover = clock.Elapsed;
+        output.WriteLine($"Graceful stop -> standby leading: {failover.TotalMilliseconds:F0} ms");
 
         // The lease lasts 10 s: without the release the standby could not lead before it expired.
         Assert.True(failover < TimeSpan.FromSeconds(5), $"failover took {failover.TotalSeconds:F1} s");
@@ -196,7 +199,7 @@ public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane) : ID
     }
 
     [Fact]
-    public async Task LosingTheLeaseCancelsTheLeadersWorkWithinTheRenewDeadline()
+    public async Task LosingTheLeaseCancelsTheLeadersWorkAtTheNextRenewal()
     {
         var ns = await plane.NewNamespaceAsync();
         var a = Election(ns, "replica-a");
@@ -211,7 +214,9 @@ public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane) : ID
         var clock = Stopwatch.StartNew();
 
         await lost.Task.WaitAsync(TimeSpan.FromSeconds(15));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"stopped after {clock.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"Lease stolen -> leader's work cancelled: {clock.Elapsed.TotalMilliseconds:F0} ms");
+        // Seen at the next renewal (every 0.5 s), well before the 5 s renew deadline.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"stopped after {clock.Elapsed.TotalSeconds:F1} s");
         Assert.False(a.IsLeader);
 
         // Stopping a non-leader must not touch someone else's Lease.

@@ -61,9 +61,3 @@ public sealed class Widget : IKubernetesObject<V1ObjectMeta>
         },
     };
 }
-
-public sealed class WidgetSpec
-{
-    [JsonPropertyName("deployment")]
-    public string Deployment { get; set; } = "none";
-}

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using k8s;
 using k8s.Models;
 using PoolOperator.Runtime.Informers;
@@ -51,38 +49,4 @@ internal sealed class FakeResourceSource : IResourceSource<V1ConfigMap>
 
     public static V1ConfigMap Bookmark(string resourceVersion) =>
         new() { Metadata = new V1ObjectMeta { ResourceVersion = resourceVersion } };
-}
-
-/// <summary>One watch call: events written here reach the informer; Close ends the stream, Fail breaks it.</summary>
-internal sealed class FakeWatch(string? @namespace, string resourceVersion, Action<Exception> onError)
-{
-    private readonly Channel<Func<(WatchEventType, V1ConfigMap)?>> _events = Channel.CreateUnbounded<Func<(WatchEventType, V1ConfigMap)?>>();
-
-    public string? Namespace { get; } = @namespace;
-
-    public string ResourceVersion { get; } = resourceVersion;
-
-    public void Send(WatchEventType type, V1ConfigMap obj) => _events.Writer.TryWrite(() => (type, obj));
-
-    /// <summary>What the client does with an ERROR event: hands the Status to onError as an exception.</summary>
-    public void SendError(Exception error) => _events.Writer.TryWrite(() =>
-    {
-        onError(error);
-        return null;
-    });
-
-    public void Close() => _events.Writer.TryComplete();
-
-    public void Fail(Exception error) => _events.Writer.TryComplete(error);
-
-    public async IAsyncEnumerable<(WatchEventType Type, V1ConfigMap Object)> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var next in _events.Reader.ReadAllAsync(cancellationToken))
-        {
-            if (next() is { } item)
-            {
-                yield return item;
-            }
-        }
-    }
 }
