@@ -53,12 +53,19 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         etcdPort = FreePort.Next();
         apiServerPort = FreePort.Next();
         ApiServerUri = new Uri($"https://127.0.0.1:{apiServerPort}/");
+        EtcdUri = new Uri($"http://127.0.0.1:{etcdPort}/");
     }
 
     public ControlPlaneBinaries Binaries { get; }
 
     /// <summary>The apiserver's address; it stays the same across <see cref="StartApiServerAsync"/>.</summary>
     public Uri ApiServerUri { get; }
+
+    /// <summary>
+    /// etcd's client address (plain HTTP on loopback, with etcd's JSON gateway under <c>/v3/</c>): lets a test change
+    /// stored objects while the apiserver is down, as another apiserver replica would.
+    /// </summary>
+    public Uri EtcdUri { get; }
 
     /// <summary>The directory holding certificates, etcd data and one log file per component.</summary>
     public string WorkingDirectory => workingDirectory;

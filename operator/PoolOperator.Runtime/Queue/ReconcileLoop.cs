@@ -14,6 +14,7 @@ public sealed class ReconcileLoop<TKey>
     private readonly Lock _lock = new();
     private readonly Dictionary<int, DateTimeOffset> _activeSince = [];
     private DateTimeOffset _lastProgress;
+    private long _reconcilesStarted;
     private int _running;
 
     /// <summary>Creates a loop running at most <paramref name="maxConcurrentReconciles"/> reconciles at once.</summary>
@@ -51,6 +52,9 @@ public sealed class ReconcileLoop<TKey>
             }
         }
     }
+
+    /// <summary>How many reconciles this loop has started since it was created, so a standby replica can be shown to do no work.</summary>
+    public long ReconcilesStarted => Interlocked.Read(ref _reconcilesStarted);
 
     /// <summary>Whether <see cref="RunAsync"/> is running.</summary>
     public bool IsRunning => Volatile.Read(ref _running) == 1;
@@ -195,6 +199,7 @@ public sealed class ReconcileLoop<TKey>
 
     private void MarkStarted(int worker)
     {
+        Interlocked.Increment(ref _reconcilesStarted);
         lock (_lock)
         {
             var now = _timeProvider.GetUtcNow();

@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PoolOperator.Hosting;
+using PoolOperator.Runtime;
+using PoolOperator.Runtime.Informers;
+using PoolOperator.Runtime.LeaderElection;
 
 namespace PoolOperator.IntegrationTests.Operator;
 
@@ -17,6 +20,12 @@ internal sealed class OperatorInstance : IAsyncDisposable
     private OperatorInstance(WebApplication app) => this.app = app;
 
     public IServiceProvider Services => app.Services;
+
+    /// <summary>This instance's leader election (always leading while running when election is off).</summary>
+    public LeaderElectionService Election => app.Services.GetRequiredService<LeaderElectionService>();
+
+    /// <summary>How many PoolMigration reconciles this instance has started.</summary>
+    public long ReconcilesStarted => app.Services.GetRequiredService<Controller<NamespacedName>>().Loop.ReconcilesStarted;
 
     public Uri BaseAddress => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 

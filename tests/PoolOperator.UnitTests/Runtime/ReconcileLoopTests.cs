@@ -188,6 +188,27 @@ public sealed class ReconcileLoopTests : IDisposable
         await StopAsync(run);
     }
 
+    [Fact]
+    public async Task ReconcilesStartedCountsEveryReconcileIncludingFailedOnes()
+    {
+        var calls = 0;
+        var loop = new ReconcileLoop<string>(_queue, (key, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            return key == "bad" ? throw new InvalidOperationException("boom") : Task.FromResult(ReconcileResult.Done);
+        }, 2, _time, NullLogger.Instance);
+        Assert.Equal(0, loop.ReconcilesStarted);
+        var run = loop.RunAsync(_stop.Token);
+
+        _queue.Add("a");
+        _queue.Add("b");
+        _queue.Add("bad");
+        await Eventually.True(() => Volatile.Read(ref calls) == 3 && _queue.InFlight == 0, "three reconciles finished");
+
+        Assert.Equal(3, loop.ReconcilesStarted);
+        await StopAsync(run);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int current;
