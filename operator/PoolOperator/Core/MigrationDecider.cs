@@ -28,6 +28,7 @@ internal static class MigrationDecider
         private readonly List<MigrationAction> actions = [];
         private readonly List<MigrationEvent> events = [];
         private readonly List<DateTimeOffset> wakeUps = [];
+        private readonly List<int> enteredStages = [];
 
         private DeploymentObservation V1 => input.V1!;
 
@@ -43,11 +44,19 @@ internal static class MigrationDecider
                 requeue = TimeSpan.Zero;
             }
 
-            // Later traffic actions in a round supersede earlier ones for the same object.
-            var lastTraffic = actions.Where(a => a is not ScaleDeployment).GroupBy(a => a.GetType()).Select(g => g.Last()).ToHashSet();
-            var final = actions.Where(a => a is ScaleDeployment || lastTraffic.Contains(a)).ToList();
+            // Later actions in a round supersede earlier ones for the same object (by position: equal records are still duplicates).
+            var final = actions.Where((action, i) => !actions.Skip(i + 1).Any(later => SameTarget(action, later))).ToList();
             return new MigrationDecision(status, final, events, requeue);
         }
+
+        private static bool SameTarget(MigrationAction first, MigrationAction second) => (first, second) switch
+        {
+            (ScaleDeployment a, ScaleDeployment b) => a.Deployment == b.Deployment,
+            (ScaleDeployment, _) or (_, ScaleDeployment) => false,
+            _ => first.GetType() == second.GetType(),
+        };
+
+        private bool Reverting => status.Phase is Phases.RollingBack or Phases.RolledBack;
 
         public void Run()
         {
@@ -172,22 +181,23 @@ internal static class MigrationDecider
                 return true;
             }
 
-            // A revert in flight finishes first; a new generation starts once it is RolledBack.
-            if (status.ObservedGeneration != generation && status.Phase != Phases.RollingBack)
+            // A revert in flight finishes first; a new generation starts once it is RolledBack. spec.paused freezes
+            // the migration where it stands, so a generation that changed only that is no restart.
+            if (status.ObservedGeneration != generation && status.Phase != Phases.RollingBack
+                && (status.SpecHash != SpecFingerprint.Of(migration.Spec) || status.Phase == Phases.Invalid))
             {
                 var wasRolledBack = status.Phase is Phases.RolledBack;
                 status.ObservedGeneration = generation;
-
-                // spec.paused freezes the migration where it stands: a generation that changed only that is no restart.
-                if (status.SpecHash == SpecFingerprint.Of(migration.Spec) && status.Phase != Phases.Invalid)
-                {
-                    return false;
-                }
 
                 events.Add(new MigrationEvent(MigrationEvent.Normal, "SpecChanged",
                     wasRolledBack ? $"Spec generation {generation}: retrying from the first stage" : $"Spec generation {generation}: restarting from the first stage"));
                 StartRun("SpecChanged");
                 return true;
+            }
+
+            if (status.Phase != Phases.RollingBack)
+            {
+                status.ObservedGeneration = generation;
             }
 
             // The hash may be unknown when the run starts (no ReplicaSet yet); the first one seen is the run's.
@@ -258,6 +268,7 @@ internal static class MigrationDecider
             status.StageStartedAt = now.UtcDateTime;
             status.StageReadyAt = null;
             AnalysisBook.StartStage(status);
+            enteredStages.Add(index);
         }
 
         private void MarkAllRequestsHandled()
@@ -395,7 +406,7 @@ internal static class MigrationDecider
             // Checks are judged before anything moves: a trigger or an inconclusive pause holds this round's traffic.
             RecordAnalysis(v2Target, readyBeforeRound);
             var triggered = JudgeAnalysis();
-            if (status.Phase == Phases.RollingBack)
+            if (Reverting)
             {
                 return;
             }
@@ -415,9 +426,10 @@ internal static class MigrationDecider
 
             var applied = status.Weight == trafficWeight && status.ShadowPercent == stage.ShadowPercent;
 
-            // Capacity first: a pool grows at once, and shrinks only after the traffic left it for a ready pool.
-            var v2Desired = applied ? v2Target : Math.Max(V2.SpecReplicas, v2Target);
-            var v1Desired = applied ? v1Target : Math.Max(V1.SpecReplicas, v1Target);
+            // Capacity first: a pool grows at once, and shrinks only after the traffic left it for the other pool,
+            // and only while that pool holds its target ready (a shrink repeated after a crash finds it as it is now).
+            var v2Desired = applied && V1.ReadyReplicas >= v1Target ? v2Target : Math.Max(V2.SpecReplicas, v2Target);
+            var v1Desired = applied && V2.ReadyReplicas >= v2Target ? v1Target : Math.Max(V1.SpecReplicas, v1Target);
 
             var stageReady = applied && V2.SpecReplicas == v2Target && V1.SpecReplicas == v1Target
                 && V2.ReadyReplicas >= v2Target && V1.ReadyReplicas >= Math.Min(v1Target, V1.SpecReplicas);
@@ -432,7 +444,7 @@ internal static class MigrationDecider
             {
                 triggered = Trigger(BuiltInChecks.ProgressDeadline,
                     $"V2 did not reach {v2Target} ready replicas within {plan.ProgressDeadline.TotalSeconds:0}s of stage {stage.Name} ({V2.ReadyReplicas} ready)");
-                if (status.Phase == Phases.RollingBack)
+                if (Reverting)
                 {
                     return;
                 }
@@ -653,7 +665,7 @@ internal static class MigrationDecider
             if (stage.Index == plan.Stages.Count - 1)
             {
                 status.PromotedAt = now.UtcDateTime;
-                Wake(now + plan.RollbackWindow);
+                wakeUps.Add(now + plan.RollbackWindow);
                 return;
             }
 
@@ -728,6 +740,13 @@ internal static class MigrationDecider
             {
                 status.Phase = Phases.RolledBack;
                 rollback.CompletedAt = now.UtcDateTime;
+
+                // A retry or a new generation that arrived during the revert was left for this moment: act on it now.
+                if (Pending(ActionAnnotations.Retry, status.HandledActions?.Retry) || status.ObservedGeneration != generation)
+                {
+                    WakeNow();
+                }
+
                 status.Message = $"Rolled back from stage {rollback.FromStage} ({rollback.Trigger}): {rollback.Reason}. Retry with annotation {ActionAnnotations.Retry} or a spec change";
             }
             else
@@ -793,9 +812,14 @@ internal static class MigrationDecider
                 return;
             }
 
-            var stage = plan.Stages[index];
-            var share = stage.IsShadow ? $"a {stage.ShadowPercent}% shadow copy" : $"{stage.Weight}% of the traffic";
-            events.Add(new MigrationEvent(MigrationEvent.Normal, "StageStarted", $"Run {run}: stage {stage.Name} started, V2 to get {share}", $"run{run}-stage{index}"));
+            // A stage can start and pass in one round (a run's first stage, already in place): it still gets its milestone.
+            foreach (var started in enteredStages.Append(index).Distinct())
+            {
+                var stage = plan.Stages[started];
+                var share = stage.IsShadow ? $"a {stage.ShadowPercent}% shadow copy" : $"{stage.Weight}% of the traffic";
+                events.Add(new MigrationEvent(MigrationEvent.Normal, "StageStarted", $"Run {run}: stage {stage.Name} started, V2 to get {share}", $"run{run}-stage{started}"));
+            }
+
             if (status.PromotedAt is not null)
             {
                 events.Add(new MigrationEvent(MigrationEvent.Normal, "StagesPassed", "All stages passed: V2 serves 100%, V1 stays warm for the rollback window", $"run{run}-promoted"));

@@ -71,7 +71,15 @@ internal static class MigrationInvariants
 
         if (round.Decision.RequeueAfter == TimeSpan.Zero)
         {
-            Require(after.StageIndex != before.StageIndex || after.Run != before.Run, "immediate requeue without a stage change: a hot loop");
+            Require(after.StageIndex != before.StageIndex || after.Run != before.Run || after.Phase != before.Phase || (before.PromotedAt is null && after.PromotedAt is not null),
+                "immediate requeue without a step taken: a hot loop");
+        }
+
+        var retryToken = Annotation(input, ActionAnnotations.Retry);
+        if (after.Phase == Phases.RolledBack && before.Phase != Phases.Completed && input.V1 is not null && input.V2 is not null && input.SpecErrors.Count == 0
+            && ((retryToken is { Length: > 0 } && retryToken != after.HandledActions?.Retry) || after.ObservedGeneration != input.Migration.Metadata.Generation))
+        {
+            Require(round.Decision.RequeueAfter == TimeSpan.Zero, "a retry or new generation waits after the rollback without a requeue");
         }
 
         if (input.V1 is not { } v1 || input.V2 is not { } v2 || after.Original is null || input.SpecErrors.Count > 0)
@@ -134,22 +142,48 @@ internal static class MigrationInvariants
 
         var s1 = round.After;
         var s2 = replay.After;
-        Require(s2.Run == s1.Run, "the run restarted");
-        Require(Json(s2.HandledActions) == Json(s1.HandledActions), "an action request was handled again");
-        Require(s2.StageIndex == s1.StageIndex || s2.StageIndex == s1.StageIndex + 1, "a stage was skipped or repeated");
-        Require(!replay.Decision.Events.Any(e => OneShotReasons.Contains(e.Reason)), "a one-shot Event was emitted again");
+        var input = round.Input;
+
+        // A request the round left pending may be handled by the replay; one it handled must not be handled again.
+        var handledNow = new List<string>();
+        foreach (var (annotation, handled) in new[]
+        {
+            (ActionAnnotations.Approve, (Func<HandledActions?, string?>)(h => h?.Approve)),
+            (ActionAnnotations.Promote, h => h?.Promote),
+            (ActionAnnotations.Abort, h => h?.Abort),
+            (ActionAnnotations.Retry, h => h?.Retry),
+            (ActionAnnotations.Resume, h => h?.Resume),
+        })
+        {
+            var token = Annotation(input, annotation);
+            var first = handled(s1.HandledActions);
+            var second = handled(s2.HandledActions);
+            Require(second == first || (first != token && second == token), $"{annotation} handled again");
+            if (second != first)
+            {
+                handledNow.Add(annotation);
+            }
+        }
+
+        var generationPending = s1.ObservedGeneration != input.Migration.Metadata.Generation;
+        Require(s2.Run == s1.Run || handledNow.Contains(ActionAnnotations.Retry) || generationPending || round.Decision.RequeueAfter == TimeSpan.Zero, "the run restarted");
+        Require(s2.Run != s1.Run || s2.StageIndex == s1.StageIndex || s2.StageIndex == s1.StageIndex + 1, "a stage was skipped or repeated");
+        if (handledNow.Count == 0 && !generationPending)
+        {
+            Require(!replay.Decision.Events.Any(e => OneShotReasons.Contains(e.Reason)), "a one-shot Event was emitted again");
+        }
         if (replay.Input.Measurements.Count == 0 && !AnalysisBook.IsDue(s1, plan, replay.Input.Now))
         {
-            Require(Json(s2.Analysis) == Json(s1.Analysis) || s2.StageIndex != s1.StageIndex, "analysis counted a measurement twice");
+            Require(Json(s2.Analysis) == Json(s1.Analysis) || s2.StageIndex != s1.StageIndex || s2.Run != s1.Run, "analysis counted a measurement twice");
         }
 
         // A round that asks to be called again at once has taken a step (a stage passed) and left the next one
         // to the next round; its own actions must then be nothing a crash could lose.
         if (round.Decision.RequeueAfter == TimeSpan.Zero)
         {
-            Require(!round.Actions.OfType<ScaleDeployment>().Any(), "a stage-passing round scaled a Deployment");
+            Require(!round.Actions.OfType<ScaleDeployment>().Any() || s1.PromotedAt != round.Before.PromotedAt, "a round asking to be called again at once scaled a Deployment");
         }
-        else if (s2.StageIndex == s1.StageIndex && s2.Phase == s1.Phase && s1.Phase != Phases.Completed)
+        else if (s2.Run == s1.Run && s2.StageIndex == s1.StageIndex && s2.Phase == s1.Phase && s1.Phase != Phases.Completed && handledNow.Count == 0)
         {
             Require(Describe(replay.Actions) == Describe(round.Actions), $"different actions: [{Describe(round.Actions)}] then [{Describe(replay.Actions)}]");
         }
@@ -175,7 +209,7 @@ internal static class MigrationInvariants
 
         if (w1 < w0)
         {
-            require(v1.ReadyReplicas >= total - Share(w1), $"weight moved back to V1 ({w1}%) with only {v1.ReadyReplicas} ready V1 pods");
+            require(v1.ReadyReplicas >= V1Share(total, w1), $"weight moved back to V1 ({w1}%) with only {v1.ReadyReplicas} ready V1 pods");
         }
 
         if (after.Pause is not null && before.Phase is not (Phases.RollingBack or Phases.RolledBack))
@@ -198,7 +232,7 @@ internal static class MigrationInvariants
             require(route == new SetRouteWeights(gateway.HttpRoute, gateway.V1Service, 100 - w1, gateway.V2Service, w1), $"route weights {route} differ from the status weight {w1}");
         }
 
-        var v1Share = w1 >= 100 ? 0 : total - Share(w1);
+        var v1Share = V1Share(total, w1);
         var v2Share = Math.Max(Share(w1), Share(sh1));
         var v1New = v1.SpecReplicas;
         var v2New = v2.SpecReplicas;
@@ -220,8 +254,10 @@ internal static class MigrationInvariants
                 continue;
             }
 
+            // Removing pods that were not ready takes no capacity away; removing ready ones must leave the pool its share.
             var share = isV1 ? v1Share : v2Share;
-            require(Math.Min(current.ReadyReplicas, scale.Replicas) >= share, $"{current.Name} scaled down to {scale.Replicas}, below its share {share} of the traffic");
+            var readyLeft = Math.Min(current.ReadyReplicas, scale.Replicas);
+            require(readyLeft == current.ReadyReplicas || readyLeft >= share, $"{current.Name} scaled down to {scale.Replicas}, below its share {share} of the traffic");
             if (isV1)
             {
                 var stage = plan.Stages[after.StageIndex ?? 0];
@@ -331,6 +367,10 @@ internal static class MigrationInvariants
         require(after.Analysis?.Checks.Any(c => c.Verdict == nameof(Verdict.Fail)) != true, $"stage {stage.Name} passed with a failing check");
     }
 
+    /// <summary>The ready V1 pods the traffic left on V1 needs: its share, and at least one while it has any traffic.</summary>
+    public static int V1Share(int total, int weight) =>
+        weight >= 100 ? 0 : Math.Max(total - ReplicaMath.CeilShare(total, weight), Math.Min(total, 1));
+
     public static string Describe(IEnumerable<MigrationAction> actions) => string.Join("; ", actions.Select(Describe));
 
     public static string Describe(MigrationAction action) => action switch
@@ -349,6 +389,9 @@ internal static class MigrationInvariants
 
     private static string Overrides(IEnumerable<KeyValuePair<string, string>>? overrides) =>
         string.Join(",", (overrides ?? []).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+
+    private static string? Annotation(MigrationInput input, string name) =>
+        input.Migration.Metadata.Annotations is { } annotations && annotations.TryGetValue(name, out var value) ? value : null;
 
     private static string Json(object? value) => value is null ? "null" : KubernetesJson.Serialize(value);
 }

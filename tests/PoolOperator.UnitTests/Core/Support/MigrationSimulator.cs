@@ -83,7 +83,10 @@ internal sealed class MigrationSimulator
     }
 
     /// <summary>One reconcile round. With <paramref name="crashAfterStatusWrite"/> the status is persisted but no action is applied and no Event recorded.</summary>
-    public SimulationRound Round(bool crashAfterStatusWrite = false)
+    public SimulationRound Round(bool crashAfterStatusWrite = false) => Round(_ => crashAfterStatusWrite);
+
+    /// <summary>One reconcile round that crashes after the status write when <paramref name="crashIf"/> holds for it.</summary>
+    public SimulationRound Round(Func<SimulationRound, bool> crashIf)
     {
         V1.Settle();
         V2.Settle();
@@ -103,7 +106,7 @@ internal sealed class MigrationSimulator
         }
 
         Migration.Status = StatusCloner.Clone(decision.Status);
-        if (crashAfterStatusWrite)
+        if (crashIf(round))
         {
             return round;
         }
@@ -142,6 +145,15 @@ internal sealed class MigrationSimulator
 
     public int RunUntilStage(int index, int maxRounds = 400) => RunUntil(s => s.Stage == index, maxRounds);
 
+    /// <summary>Runs until the named stage has its capacity and traffic in place.</summary>
+    public int RunUntilStageReady(string name, int maxRounds = 400) =>
+        RunUntil(s => s.Migration.Status?.StageName == name && s.Migration.Status.StageReadyAt is not null, maxRounds);
+
+    public IEnumerable<MigrationEvent> EventsWithReason(string reason) => Events.Where(e => e.Reason == reason);
+
+    /// <summary>The distinct milestone keys in the order they were first emitted.</summary>
+    public IReadOnlyList<string> Milestones() => [.. Events.Where(e => e.Key is not null).Select(e => e.Key!).Distinct()];
+
     /// <summary>Runs rounds for a span of simulated time, stepping at most <paramref name="maxStep"/> at a time.</summary>
     public void RunFor(TimeSpan span, TimeSpan? maxStep = null)
     {
@@ -159,6 +171,32 @@ internal sealed class MigrationSimulator
     }
 
     public void Advance(TimeSpan by) => Clock.Advance(by);
+
+    /// <summary>Moves the clock to the requeue the last round asked for, at most <paramref name="maxStep"/>.</summary>
+    public void Step(TimeSpan? maxStep = null)
+    {
+        var step = maxStep ?? TimeSpan.FromSeconds(30);
+        var requeue = Rounds.Count == 0 ? null : LastRound.Decision.RequeueAfter;
+        Clock.Advance(requeue is { } r && r < step ? r : step);
+    }
+
+    /// <summary>Approves whenever a gate waits, as a person watching the migration would.</summary>
+    public bool ApproveWhenWaiting()
+    {
+        string? pending = null;
+        if (Migration.Metadata.Annotations is { } annotations && annotations.TryGetValue(ActionAnnotations.Approve, out var token))
+        {
+            pending = token;
+        }
+
+        if (Phase == Phases.AwaitingApproval && pending == Status.HandledActions?.Approve)
+        {
+            Request(ActionAnnotations.Approve);
+            return true;
+        }
+
+        return false;
+    }
 
     public string NewToken() => $"req-{++tokens}";
 
