@@ -272,6 +272,45 @@ public sealed class ActionTests
     }
 
     [Fact]
+    public void Resume_clears_an_inconclusive_pause_which_returns_only_after_a_new_streak()
+    {
+        var sim = new MigrationSimulator(Standard());
+        sim.RunUntilStageReady("canary-5");
+        sim.Verdicts[ErrorRate] = Verdict.Inconclusive;
+        sim.RunUntilPhase(Phases.Paused);
+
+        sim.Request(ActionAnnotations.Resume);
+        sim.Advance(TimeSpan.FromSeconds(1));
+        sim.Round();
+        Assert.Null(sim.Status.Pause);
+        Assert.Equal(0, sim.Status.Analysis!.ConsecutiveInconclusive);
+        Assert.Contains(sim.LastRound.Decision.Events, e => e.Reason == "Resumed");
+
+        var from = sim.Rounds.Count;
+        sim.RunUntilPhase(Phases.Paused);
+        Assert.Equal(3, sim.Rounds.Skip(from).Count(r => r.Input.Measurements.Count > 0));
+        Assert.Equal(PauseReasons.Inconclusive, sim.Status.Pause!.Reason);
+    }
+
+    [Fact]
+    public void Retry_from_a_trigger_pause_starts_a_new_run()
+    {
+        var sim = new MigrationSimulator(Standard(spec => spec.Rollback!.Automatic = false));
+        sim.RunUntilStageReady("canary-25");
+        sim.Verdicts[ErrorRate] = Verdict.Fail;
+        sim.RunUntilPhase(Phases.Paused);
+        sim.Verdicts[ErrorRate] = Verdict.Pass;
+
+        sim.Request(ActionAnnotations.Retry);
+        sim.Advance(TimeSpan.FromSeconds(1));
+        sim.Round();
+        Assert.Equal(2, sim.Status.Run);
+        Assert.Equal(0, sim.Stage);
+        Assert.Null(sim.Status.Pause);
+        sim.RunUntilStageReady("canary-5");
+    }
+
+    [Fact]
     public void Resume_when_nothing_is_paused_is_ignored()
     {
         var sim = new MigrationSimulator(Standard());

@@ -211,6 +211,29 @@ public sealed class RollbackTests
     }
 
     [Fact]
+    public void A_trigger_firing_in_the_round_v2_gets_ready_holds_the_traffic_where_it_was()
+    {
+        var sim = new MigrationSimulator(Standard(spec =>
+        {
+            spec.Stages = [Weight("canary-25", 25, "1m"), Weight("full", 100, "1m")];
+            spec.Rollback!.Automatic = false;
+            spec.Analysis!.FailureLimit = 1;
+        }));
+        sim.V2.AutoReady = false;
+        sim.Round();
+        sim.Verdicts[ErrorRate] = Verdict.Fail;
+        sim.V2.MakeReady();
+        sim.Advance(TimeSpan.FromSeconds(30));
+
+        var round = sim.Round();
+        Assert.NotEmpty(round.Input.Measurements);
+        Assert.Equal(PauseReasons.Trigger, sim.Status.Pause!.Reason);
+        Assert.Equal(0, sim.Status.Weight);
+        Assert.Equal(0, sim.Flags.LastPublish!.V2Percent);
+        Assert.Equal(10, sim.V1.SpecReplicas);
+    }
+
+    [Fact]
     public void Trigger_pause_resumes_on_request_and_the_check_gets_a_fresh_streak()
     {
         var sim = new MigrationSimulator(Standard(spec => spec.Rollback!.Automatic = false));
