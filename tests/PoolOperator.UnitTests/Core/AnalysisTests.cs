@@ -237,7 +237,7 @@ public sealed class AnalysisTests
     [Fact]
     public void Analysis_book_keeps_streaks_values_and_the_snapshot()
     {
-        var status = new Api.V1Alpha1.PoolMigrationStatus();
+        var status = new PoolOperator.Api.V1Alpha1.PoolMigrationStatus();
         var at = MigrationSimulator.Start;
         AnalysisBook.Record(status, [new Measurement("a", Verdict.Fail, double.NaN, 1, "bad", at)], countsForStage: true, at);
         AnalysisBook.Record(status, [new Measurement("a", Verdict.Fail, 2, 1, "bad", at), new Measurement("b", Verdict.Inconclusive, null, null, "no data", at)], true, at);
