@@ -134,8 +134,16 @@ internal static class DemoCommand
 
     private static async Task ShowFlagsAsync(Kubernetes client, Stopwatch clock, CancellationToken cancellationToken)
     {
-        var flags = await client.CoreV1.ReadNamespacedConfigMapAsync(DemoScenario.FlagsConfigMap, DemoScenario.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        Say(clock, $"Flags ConfigMap {DemoScenario.FlagsConfigMap} {FlagsRouter.DataKey}: {flags.Data?[FlagsRouter.DataKey]}");
+        // The operator persists the status before it publishes the flags that follow from it.
+        string? rollout = null;
+        for (var attempt = 0; attempt < 25 && rollout?.Contains($"\"phase\":\"{Phases.Completed}\"", StringComparison.Ordinal) != true; attempt++)
+        {
+            var flags = await client.CoreV1.ReadNamespacedConfigMapAsync(DemoScenario.FlagsConfigMap, DemoScenario.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            rollout = flags.Data?[FlagsRouter.DataKey];
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+
+        Say(clock, $"Flags ConfigMap {DemoScenario.FlagsConfigMap} {FlagsRouter.DataKey}: {rollout}");
     }
 
     private static void Say(Stopwatch clock, string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss\\.f}] {message}");
