@@ -159,6 +159,12 @@ public sealed class PrometheusMigrationTests(ClusterFixture cluster, PrometheusF
             Assert.Equal("canary-25", paused.Status.StageName);
             Assert.Equal(25, paused.Status.Weight);
 
+            // The open circuit that answers for the dead address is visible on the operator's own /metrics.
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var metrics = await http.GetStringAsync(new Uri(instance.BaseAddress, "/metrics"));
+            Assert.Contains(metrics.Split('\n'), line => line.StartsWith("resilience_polly_strategy_events", StringComparison.Ordinal)
+                && line.Contains("event_name=\"OnCircuitOpened\"", StringComparison.Ordinal));
+
             // Several more intervals without Prometheus: still paused, still nothing reverted or advanced.
             var stillDown = await kit.WaitForAsync("pool", m => m.Status?.Analysis?.ConsecutiveInconclusive >= inconclusiveLimit + 3, Generous, "more inconclusive measurements");
             Assert.Equal(Phases.Paused, stillDown.Status!.Phase);
@@ -186,6 +192,7 @@ public sealed class PrometheusMigrationTests(ClusterFixture cluster, PrometheusF
         Assert.DoesNotContain(Phases.RolledBack, history.Phases);
         Assert.Empty(await WarningsAsync(kit, "pool", "RollbackTriggered"));
         Assert.Single(await WarningsAsync(kit, "pool", "AnalysisInconclusive"));
+        Assert.Contains(await kit.EventsAsync("pool"), e => e.Reason == "Resumed" && e.Message == "Resumed: analysis has data again");
     }
 
     [Fact]
