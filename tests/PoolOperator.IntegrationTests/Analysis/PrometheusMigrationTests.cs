@@ -94,6 +94,7 @@ public sealed class PrometheusMigrationTests(ClusterFixture cluster, PrometheusF
         Assert.NotNull(rollback.Snapshot[Latency].Value);
         Assert.NotNull(rollback.Snapshot[Latency].Baseline);
         Assert.Contains(BuiltInChecks.V2Ready, rollback.Snapshot.Keys);
+        Assert.All(rollback.Snapshot.Values, check => Assert.NotNull(check.Value));
         Assert.Equal(4, (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas);
         Assert.Equal(0, (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas);
         var warning = Assert.Single(await WarningsAsync(kit, "pool", "RollbackTriggered"));
