@@ -81,7 +81,11 @@ internal static class AnalysisBook
     public static CheckStatus? FirstFailingNow(PoolMigrationStatus status) =>
         status.Analysis?.Checks.FirstOrDefault(c => c.Verdict == nameof(Verdict.Fail));
 
-    /// <summary>Every configured check passed at least once since the stage's capacity was in place, and none fails now.</summary>
+    /// <summary>
+    /// Every configured check passed at least once since the stage's capacity was in place and passes at its latest
+    /// measurement, and no check fails now. A check whose provider went quiet holds the stage: an earlier pass says
+    /// nothing about V2 now, so more traffic never moves to V2 on no data.
+    /// </summary>
     public static bool StagePassed(PoolMigrationStatus status, MigrationPlan plan)
     {
         var checks = status.Analysis?.Checks ?? [];
@@ -90,7 +94,7 @@ internal static class AnalysisBook
             return false;
         }
 
-        return plan.Checks.All(configured => checks.Any(c => c.Name == configured.Name && c.PassedInStage));
+        return plan.Checks.All(configured => checks.Any(c => c.Name == configured.Name && c.PassedInStage && c.Verdict == nameof(Verdict.Pass)));
     }
 
     public static double? LastValue(PoolMigrationStatus status, string checkName) =>

@@ -14,7 +14,10 @@ internal static class ReplicaMath
         }
 
         var v2 = CeilShare(total, stage.Weight);
-        return (total - v2, v2);
+
+        // Below 100% V1 still receives traffic, so it keeps at least one pod even when rounding V2 up took them all.
+        var v1 = stage.Weight < 100 ? Math.Max(total - v2, Math.Min(total, 1)) : 0;
+        return (v1, v2);
     }
 
     public static int CeilShare(int total, int percent) => (int)Math.Ceiling(total * percent / 100.0);

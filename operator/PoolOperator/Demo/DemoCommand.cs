@@ -22,7 +22,8 @@ internal static class DemoCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var keepRunning = args.Contains("--keep-running");
-        using var stop = new CancellationTokenSource(Deadline);
+        // The deadline starts once the control plane is up: building it on a new machine takes longer.
+        using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
@@ -38,6 +39,7 @@ internal static class DemoCommand
         await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { Binaries = binaries }, log, stop.Token).ConfigureAwait(false);
         var kubeconfig = Path.Combine(plane.WorkingDirectory, "kubeconfig");
         plane.WriteKubeconfig(kubeconfig);
+        stop.CancelAfter(Deadline);
         Say(clock, $"Control plane ready at {plane.ApiServerUri}; watch along with: kubectl --kubeconfig {kubeconfig} get pm -n {DemoScenario.Namespace} -w");
 
         using var client = new Kubernetes(plane.AdminConfig);
@@ -65,7 +67,7 @@ internal static class DemoCommand
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            Say(clock, $"Stopped before the migration finished (Ctrl+C or the {Deadline.TotalMinutes:0}-minute limit)");
+            Say(clock, $"Stopped before the migration finished (Ctrl+C or the {Deadline.TotalMinutes:0}-minute limit after start-up)");
             return 1;
         }
         finally
@@ -132,8 +134,16 @@ internal static class DemoCommand
 
     private static async Task ShowFlagsAsync(Kubernetes client, Stopwatch clock, CancellationToken cancellationToken)
     {
-        var flags = await client.CoreV1.ReadNamespacedConfigMapAsync(DemoScenario.FlagsConfigMap, DemoScenario.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        Say(clock, $"Flags ConfigMap {DemoScenario.FlagsConfigMap} {FlagsRouter.DataKey}: {flags.Data?[FlagsRouter.DataKey]}");
+        // The operator persists the status before it publishes the flags that follow from it.
+        string? rollout = null;
+        for (var attempt = 0; attempt < 25 && rollout?.Contains($"\"phase\":\"{Phases.Completed}\"", StringComparison.Ordinal) != true; attempt++)
+        {
+            var flags = await client.CoreV1.ReadNamespacedConfigMapAsync(DemoScenario.FlagsConfigMap, DemoScenario.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            rollout = flags.Data?[FlagsRouter.DataKey];
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+
+        Say(clock, $"Flags ConfigMap {DemoScenario.FlagsConfigMap} {FlagsRouter.DataKey}: {rollout}");
     }
 
     private static void Say(Stopwatch clock, string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss\\.f}] {message}");

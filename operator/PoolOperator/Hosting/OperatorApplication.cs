@@ -43,7 +43,8 @@ internal static class OperatorApplication
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(OperatorMetrics.MeterName)
+            // "Polly" carries the analysis retries, timeouts and circuit transitions (resilience.polly.strategy.events).
+            metrics.AddMeter(OperatorMetrics.MeterName, "Polly")
                 .AddHttpClientInstrumentation()
                 .AddPrometheusExporter();
             if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

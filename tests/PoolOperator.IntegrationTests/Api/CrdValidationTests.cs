@@ -7,6 +7,7 @@ using k8s.Autorest;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.IntegrationTests.Manifests;
+using PoolOperator.Tests.Shared;
 using Xunit;
 
 namespace PoolOperator.IntegrationTests.Api;

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
+using PoolOperator.Tests.Shared;
+
 namespace PoolOperator.IntegrationTests.Manifests;
 
 /// <summary>

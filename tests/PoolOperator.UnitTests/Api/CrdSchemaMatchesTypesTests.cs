@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
-using PoolOperator.UnitTests.Manifests;
+using PoolOperator.Tests.Shared;
 using Xunit;
 
 namespace PoolOperator.UnitTests.Api;

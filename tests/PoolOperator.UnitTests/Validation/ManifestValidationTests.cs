@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
-using PoolOperator.UnitTests.Manifests;
+using PoolOperator.Tests.Shared;
 using PoolOperator.Validation;
 using Xunit;
 

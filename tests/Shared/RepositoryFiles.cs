@@ -1,4 +1,4 @@
-namespace PoolOperator.UnitTests.Manifests;
+namespace PoolOperator.Tests.Shared;
 
 /// <summary>Finds files of the repository (CRDs, examples) from the test's output directory.</summary>
 internal static class RepositoryFiles

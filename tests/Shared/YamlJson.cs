@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace PoolOperator.IntegrationTests.Manifests;
+namespace PoolOperator.Tests.Shared;
 
 /// <summary>
 /// Turns YAML manifests into JSON the way kubectl does: plain scalars become numbers, booleans or null,

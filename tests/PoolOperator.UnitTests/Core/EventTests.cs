@@ -1,0 +1,62 @@
+using PoolOperator.Analysis;
+using PoolOperator.Core;
+using Xunit;
+using static PoolOperator.UnitTests.Core.TestMigrations;
+
+namespace PoolOperator.UnitTests.Core;
+
+public sealed class EventTests
+{
+    [Fact]
+    public void Each_milestone_has_one_key_with_one_reason_and_one_type()
+    {
+        var sim = new MigrationSimulator(Standard());
+        sim.RunUntil(s =>
+        {
+            s.ApproveWhenWaiting();
+            return s.Phase == Phases.Completed;
+        });
+
+        Assert.Equal(["run1-stage0", "run1-stage1", "run1-stage2", "run1-stage3", "run1-stage4", "run1-promoted", "run1-completed"], sim.Milestones());
+        Assert.All(sim.Events.Where(e => e.Key is not null).GroupBy(e => e.Key), g => Assert.Single(g.Select(e => (e.Type, e.Reason)).Distinct()));
+        Assert.Contains(sim.Events, e => e.Key == "run1-stage2" && e.Reason == "StageStarted" && e.Message.Contains("canary-25", StringComparison.Ordinal));
+        Assert.Single(sim.EventsWithReason("Approved"));
+        Assert.DoesNotContain(sim.Events, e => e.Type == MigrationEvent.Warning);
+    }
+
+    [Fact]
+    public void Rollback_emits_a_warning_naming_the_trigger_and_a_retry_starts_new_milestones()
+    {
+        var sim = new MigrationSimulator(Standard());
+        sim.RunUntilStageReady("canary-25");
+        sim.Verdicts[ErrorRate] = Verdict.Fail;
+        sim.RunUntilPhase(Phases.RolledBack);
+
+        var warning = sim.Events.First(e => e.Key == "run1-rollback");
+        Assert.Equal(MigrationEvent.Warning, warning.Type);
+        Assert.Equal("RollingBack", warning.Reason);
+        Assert.Contains(ErrorRate, warning.Message, StringComparison.Ordinal);
+        Assert.Contains("canary-25", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(sim.Events, e => e.Key == "run1-rolledback" && e.Type == MigrationEvent.Normal);
+
+        sim.Verdicts[ErrorRate] = Verdict.Pass;
+        sim.Request(ActionAnnotations.Retry);
+        sim.RunUntilStageReady("shadow");
+        Assert.Equal("run2-stage0", sim.Milestones()[^1]);
+        Assert.Single(sim.EventsWithReason("Retry"));
+    }
+
+    [Fact]
+    public void Milestones_are_repeated_while_current_so_a_crash_before_recording_loses_none()
+    {
+        var sim = new MigrationSimulator(Standard());
+        sim.RunUntilStageReady("canary-5");
+        sim.Request(ActionAnnotations.Abort);
+        sim.Round(crashAfterStatusWrite: true);
+        Assert.DoesNotContain(sim.Events, e => e.Key == "run1-rollback");
+
+        sim.Advance(TimeSpan.FromSeconds(1));
+        sim.Round();
+        Assert.Contains(sim.Events, e => e.Key == "run1-rollback" && e.Type == MigrationEvent.Warning);
+    }
+}
