@@ -5,6 +5,7 @@ using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PoolOperator.IntegrationTests.Infrastructure;
 using PoolOperator.Runtime;
 using PoolOperator.Runtime.Health;
 using PoolOperator.Runtime.Informers;
@@ -14,19 +15,23 @@ using Xunit;
 
 namespace PoolOperator.IntegrationTests.Runtime;
 
-[Collection(ControlPlaneCollection.Name)]
-public sealed class OperatorHostTests(ControlPlaneFixture plane)
+[Collection(ClusterCollection.Name)]
+public sealed class OperatorHostTests(ClusterFixture cluster) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Widget.InstallAsync(cluster);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     [Fact]
     public async Task TheHostedRuntimeElectsSyncsReconcilesAndReleasesTheLeaseOnStop()
     {
-        var ns = await plane.NewNamespaceAsync();
-        await plane.Client.CustomObjects.CreateNamespacedCustomObjectAsync(Widget.New("w1"), Widget.Group, Widget.Version, ns, Widget.Plural);
+        var ns = await cluster.CreateNamespaceAsync("rt-host");
+        await cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(Widget.New("w1"), Widget.Group, Widget.Version, ns, Widget.Plural);
         var reconciled = new ConcurrentQueue<NamespacedName>();
 
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(plane.Configuration);
+        builder.Services.AddSingleton(cluster.ClientConfig);
         builder.Services.AddOperatorRuntime(configure: o =>
         {
             o.Namespaces = [ns];
@@ -63,7 +68,7 @@ public sealed class OperatorHostTests(ControlPlaneFixture plane)
             await host.StopAsync();
         }
 
-        var lease = await plane.Client.CoordinationV1.ReadNamespacedLeaseAsync("pool-operator-leader", ns);
+        var lease = await cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("pool-operator-leader", ns);
         Assert.Equal(string.Empty, lease.Spec.HolderIdentity);
         Assert.False(election.IsLeader);
     }

@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PoolOperator.IntegrationTests.Infrastructure;
 using PoolOperator.Runtime;
 using PoolOperator.Runtime.Client;
 using PoolOperator.Runtime.Events;
@@ -15,23 +16,26 @@ using Xunit.Abstractions;
 
 namespace PoolOperator.IntegrationTests.Runtime;
 
-[Collection(ControlPlaneCollection.Name)]
-public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane, ITestOutputHelper output) : IDisposable
+[Collection(ClusterCollection.Name)]
+public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly IKubernetes _client = KubernetesClientFactory.Create(plane.Configuration);
+    private readonly IKubernetes _client = KubernetesClientFactory.Create(cluster.ClientConfig);
     private readonly CancellationTokenSource _stop = new(TimeSpan.FromMinutes(2));
 
-    public void Dispose()
+    public Task InitializeAsync() => Widget.InstallAsync(cluster);
+
+    public Task DisposeAsync()
     {
         _stop.Cancel();
         _stop.Dispose();
         _client.Dispose();
+        return Task.CompletedTask;
     }
 
     [Fact]
     public async Task ACustomResourceInformerSeesCreateUpdateAndDeleteWithinASecond()
     {
-        var ns = await plane.NewNamespaceAsync();
+        var ns = await cluster.CreateNamespaceAsync("rt");
         await CreateWidgetAsync(ns, Widget.New("existing"));
         var informer = Informer(new CustomResourceSource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural), ns);
         var events = Collect(informer);
@@ -58,7 +62,7 @@ public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane, ITes
     [Fact]
     public async Task AnExpiredResourceVersionGets410AndTheRelistMakesTheCacheMatchTheServer()
     {
-        var ns = await plane.NewNamespaceAsync();
+        var ns = await cluster.CreateNamespaceAsync("rt");
         await CreateWidgetAsync(ns, Widget.New("kept"));
         await CreateWidgetAsync(ns, Widget.New("doomed"));
         var source = new InterruptibleSource<Widget>(new CustomResourceSource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural));
@@ -94,10 +98,10 @@ public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane, ITes
     [Fact]
     public async Task DeploymentAndPodInformersWatchTheirNamespaceAndHonourTheLabelSelector()
     {
-        var ns = await plane.NewNamespaceAsync();
-        var other = await plane.NewNamespaceAsync();
-        await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("pool-v1"), ns);
-        await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("elsewhere"), other);
+        var ns = await cluster.CreateNamespaceAsync("rt");
+        var other = await cluster.CreateNamespaceAsync("rt");
+        await CreateSettledDeploymentAsync(ns, "pool-v1");
+        await CreateSettledDeploymentAsync(other, "elsewhere");
         await _client.CoreV1.CreateNamespacedPodAsync(Pod("mine", "pool-v1"), ns);
         await _client.CoreV1.CreateNamespacedPodAsync(Pod("theirs", "unrelated"), ns);
 
@@ -122,8 +126,8 @@ public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane, ITes
     [Fact]
     public async Task ADeploymentChangeReconcilesTheWidgetThatReferencesItWithinASecond()
     {
-        var ns = await plane.NewNamespaceAsync();
-        await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("pool-v2"), ns);
+        var ns = await cluster.CreateNamespaceAsync("rt");
+        await CreateSettledDeploymentAsync(ns, "pool-v2");
         await CreateWidgetAsync(ns, Widget.New("migration", "pool-v2"));
         await CreateWidgetAsync(ns, Widget.New("bystander", "other"));
 
@@ -165,7 +169,7 @@ public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane, ITes
     [Fact]
     public async Task AGracefulStopReleasesTheLeaseSoTheStandbyTakesOverWellBeforeItExpires()
     {
-        var ns = await plane.NewNamespaceAsync();
+        var ns = await cluster.CreateNamespaceAsync("rt");
         var a = Election(ns, "replica-a");
         var b = Election(ns, "replica-b");
         using var stopA = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
@@ -201,7 +205,7 @@ public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane, ITes
     [Fact]
     public async Task LosingTheLeaseCancelsTheLeadersWorkAtTheNextRenewal()
     {
-        var ns = await plane.NewNamespaceAsync();
+        var ns = await cluster.CreateNamespaceAsync("rt");
         var a = Election(ns, "replica-a");
         var leading = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         var run = a.RunAsync(ct => LeadUntilCancelled(leading, ct), _stop.Token);
@@ -229,7 +233,7 @@ public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane, ITes
     [Fact]
     public async Task RepeatedEventsAreOneEventWithACountOnTheRealApiserver()
     {
-        var ns = await plane.NewNamespaceAsync();
+        var ns = await cluster.CreateNamespaceAsync("rt");
         var widget = await CreateWidgetAsync(ns, Widget.New("noisy"));
         var recorder = new EventRecorder(_client, "pool-operator", "replica-a", TimeProvider.System, NullLogger.Instance);
 
@@ -274,12 +278,26 @@ public sealed class RuntimeAgainstApiServerTests(ControlPlaneFixture plane, ITes
         }
     }
 
+    /// <summary>
+    /// A Deployment without pods whose status the deployment controller has written: on the shared cluster that
+    /// controller runs, and neither its pods nor its later status writes may leak into what a test observes.
+    /// </summary>
+    private async Task CreateSettledDeploymentAsync(string ns, string name)
+    {
+        await _client.AppsV1.CreateNamespacedDeploymentAsync(Deployment(name), ns);
+        await cluster.WaitForAsync(
+            async () => (await _client.AppsV1.ReadNamespacedDeploymentAsync(name, ns)) is { } d && d.Status?.ObservedGeneration == d.Metadata.Generation
+                && d.Status?.Conditions?.Any(c => c.Type == "Progressing" && c.Reason == "NewReplicaSetAvailable") == true,
+            TimeSpan.FromSeconds(30),
+            $"the deployment controller to observe {ns}/{name}");
+    }
+
     private static V1Deployment Deployment(string name) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
         Spec = new V1DeploymentSpec
         {
-            Replicas = 1,
+            Replicas = 0,
             Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
             Template = new V1PodTemplateSpec
             {

@@ -1,6 +1,9 @@
+using System.Net;
 using System.Text.Json.Serialization;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
+using PoolOperator.IntegrationTests.Infrastructure;
 
 namespace PoolOperator.IntegrationTests.Runtime;
 
@@ -25,6 +28,26 @@ public sealed class Widget : IKubernetesObject<V1ObjectMeta>
 
     public static Widget New(string name, string deployment = "none") =>
         new() { Metadata = new V1ObjectMeta { Name = name }, Spec = new WidgetSpec { Deployment = deployment } };
+
+    /// <summary>Installs the Widget CRD on the shared cluster (once; later calls find it) and waits until it is served.</summary>
+    public static async Task InstallAsync(ClusterFixture cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var name = $"{Plural}.{Group}";
+        try
+        {
+            await cluster.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(Definition()).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+        }
+
+        await cluster.WaitForAsync(
+            async () => (await cluster.Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(name).ConfigureAwait(false))
+                .Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true,
+            TimeSpan.FromSeconds(30),
+            $"CRD {name} to be established").ConfigureAwait(false);
+    }
 
     public static V1CustomResourceDefinition Definition() => new()
     {

@@ -1,9 +1,0 @@
-using Xunit;
-
-namespace PoolOperator.IntegrationTests.Runtime;
-
-[CollectionDefinition(Name)]
-public sealed class ControlPlaneCollection : ICollectionFixture<ControlPlaneFixture>
-{
-    public const string Name = "Runtime control plane";
-}
