@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
@@ -17,7 +18,7 @@ namespace PoolOperator.IntegrationTests.Operator;
 /// same outcome as an undisturbed run, enter every stage exactly once and never let ready capacity drop.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class KillTests(ClusterFixture cluster, ITestOutputHelper output)
+public sealed partial class KillTests(ClusterFixture cluster, ITestOutputHelper output)
 {
     private const int Total = 4;
     private const int MinimumKills = 5;
@@ -124,7 +125,7 @@ public sealed class KillTests(ClusterFixture cluster, ITestOutputHelper output)
         var v2 = await kit.ReadDeploymentAsync("pool-v2");
         var flags = await kit.Client.CoreV1.ReadNamespacedConfigMapAsync(FlagsConfigMap, kit.Namespace);
         using var rollout = JsonDocument.Parse(flags.Data["rollout.json"]);
-        var stages = (await StageStartedEventsAsync(kit)).Select(e => e.Message.Split(' ')[4]);
+        var stages = (await StageStartedEventsAsync(kit)).Select(e => StageOf().Match(e.Message) is { Success: true } m ? m.Groups["name"].Value : e.Message);
         return new Outcome(
             status.Phase,
             status.Weight,
@@ -138,7 +139,11 @@ public sealed class KillTests(ClusterFixture cluster, ITestOutputHelper output)
             status.Run);
     }
 
-    /// <summary>StageStarted Events in the order they were created ("Run 1: stage 2 canary-25 started").</summary>
+    /// <summary>The stage a StageStarted Event names ("Run 1: stage canary-25 started, V2 to get 25% of the traffic").</summary>
+    [GeneratedRegex(@"stage (?:\d+ )?(?<name>\S+) started")]
+    private static partial Regex StageOf();
+
+    /// <summary>StageStarted Events in the order they were created.</summary>
     private static async Task<IReadOnlyList<Corev1Event>> StageStartedEventsAsync(MigrationKit kit) =>
         (await kit.EventsAsync("pool"))
             .Where(e => e.Reason == "StageStarted")
