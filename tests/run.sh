@@ -38,8 +38,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "install them with: sudo apt-get install -y prometheus lua5.1" >&2
   exit 1
 fi
-if ! command -v helm >/dev/null 2>&1; then
-  warn "helm is not on PATH: the Helm chart tests will report it"
+say "Helm (for the chart tests)"
+if helm_path=$(bash tests/tools/provision-helm.sh | tail -n 1) && [ -x "$helm_path" ]; then
+  export PATH="$(dirname "$helm_path"):$PATH"
+  say "using $(helm version --short 2>/dev/null) at $helm_path"
+else
+  warn "Helm could not be provided: the chart tests will fail and say so"
 fi
 
 results=$(mktemp -d "${TMPDIR:-/tmp}/pooloperator-test-results.XXXXXX")

@@ -63,7 +63,7 @@ internal sealed partial class PoolMigrationReconciler(
             try
             {
                 migration = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<PoolMigration>(
-                    migration, PoolMigration.Group, PoolMigration.Version, @namespace, PoolMigration.Plural, name,
+                    StatusPayload.For(migration), PoolMigration.Group, PoolMigration.Version, @namespace, PoolMigration.Plural, name,
                     cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)

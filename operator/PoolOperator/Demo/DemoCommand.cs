@@ -22,7 +22,8 @@ internal static class DemoCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var keepRunning = args.Contains("--keep-running");
-        using var stop = new CancellationTokenSource(Deadline);
+        // The deadline starts once the control plane is up: building it on a new machine takes longer.
+        using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
@@ -38,6 +39,7 @@ internal static class DemoCommand
         await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { Binaries = binaries }, log, stop.Token).ConfigureAwait(false);
         var kubeconfig = Path.Combine(plane.WorkingDirectory, "kubeconfig");
         plane.WriteKubeconfig(kubeconfig);
+        stop.CancelAfter(Deadline);
         Say(clock, $"Control plane ready at {plane.ApiServerUri}; watch along with: kubectl --kubeconfig {kubeconfig} get pm -n {DemoScenario.Namespace} -w");
 
         using var client = new Kubernetes(plane.AdminConfig);
@@ -65,7 +67,7 @@ internal static class DemoCommand
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            Say(clock, $"Stopped before the migration finished (Ctrl+C or the {Deadline.TotalMinutes:0}-minute limit)");
+            Say(clock, $"Stopped before the migration finished (Ctrl+C or the {Deadline.TotalMinutes:0}-minute limit after start-up)");
             return 1;
         }
         finally

@@ -1,0 +1,77 @@
+using PoolOperator.Core;
+using PoolOperator.IntegrationTests.Infrastructure;
+using PoolOperator.IntegrationTests.Operator;
+using PoolOperator.LocalCluster;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace PoolOperator.IntegrationTests.Chart;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ChartTests(ClusterFixture cluster, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task TheChartLints()
+    {
+        var (exitCode, text) = await Helm.RunAsync("lint", Helm.ChartDirectory);
+        output.WriteLine(text);
+        Assert.True(exitCode == 0, text);
+    }
+
+    [Fact]
+    public void TheChartShipsTheSameCrdAsTheCrdsFolder()
+    {
+        var root = ControlPlaneBinaries.FindRepositoryRoot()!;
+        var source = File.ReadAllText(Path.Combine(root, "crds", "poolmigrations.pooloperator.io.yaml"));
+        var shipped = File.ReadAllText(Path.Combine(Helm.ChartDirectory, "crds", "poolmigrations.pooloperator.io.yaml"));
+        Assert.True(source == shipped, "charts/pool-operator/crds/ differs from crds/: copy crds/poolmigrations.pooloperator.io.yaml into the chart");
+    }
+
+    [Fact]
+    public async Task WatchingNamespacesRendersNamespacedRolesInsteadOfAClusterRole()
+    {
+        var (exitCode, text) = await Helm.RunAsync("template", "ops", Helm.ChartDirectory, "--namespace", "ops", "--set", "watchNamespaces={team-a,team-b}");
+        Assert.True(exitCode == 0, text);
+        Assert.DoesNotContain("kind: ClusterRole", text, StringComparison.Ordinal);
+        Assert.Contains("namespace: team-a", text, StringComparison.Ordinal);
+        Assert.Contains("namespace: team-b", text, StringComparison.Ordinal);
+        Assert.Contains("Operator__Namespaces__1", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Installs the chart for real, then runs the operator with the chart's ServiceAccount token: the RBAC the chart
+    /// grants is all a migration needs, leader election included.
+    /// </summary>
+    [Fact]
+    public async Task TheChartsServiceAccountCanRunAMigrationToCompletion()
+    {
+        var operatorNamespace = await cluster.CreateNamespaceAsync("chart-ops");
+        var workNamespace = await cluster.CreateNamespaceAsync("chart-work");
+        var release = operatorNamespace;
+        var (exitCode, text) = await Helm.RunAsync("install", release, Helm.ChartDirectory, "--namespace", operatorNamespace,
+            "--kubeconfig", cluster.KubeconfigPath, "--set", "replicaCount=0");
+        output.WriteLine(text);
+        Assert.True(exitCode == 0, text);
+        try
+        {
+            var serviceAccount = $"{release}-pool-operator";
+            var credentials = await cluster.CreateServiceAccountConfigAsync(operatorNamespace, serviceAccount);
+            var kit = new MigrationKit(cluster, workNamespace);
+            await kit.CreatePoolAsync("pool", 3);
+            await using var instance = await OperatorInstance.StartAsync(credentials, leaderElection: true,
+                $"Operator:Namespaces:0={workNamespace}", $"Operator:LeaseNamespace={operatorNamespace}", $"Operator:LeaseName={release}-leader");
+
+            var migration = MigrationKit.Migration("pool");
+            migration.Spec.TrafficRouting = new() { Flags = new() { ConfigMap = "pool-rollout" } };
+            await kit.CreateAsync(migration);
+            var done = await kit.WaitForPhaseAsync("pool", Phases.Completed, TimeSpan.FromSeconds(90));
+
+            Assert.Equal(100, done.Status!.Weight);
+            Assert.Contains(await kit.EventsAsync("pool"), e => e.Reason == "Completed");
+        }
+        finally
+        {
+            await Helm.RunAsync("uninstall", release, "--namespace", operatorNamespace, "--kubeconfig", cluster.KubeconfigPath);
+        }
+    }
+}
