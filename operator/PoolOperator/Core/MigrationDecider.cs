@@ -56,6 +56,7 @@ internal static class MigrationDecider
             {
                 // A finished migration is never re-run, whatever restarts or spec edits happen afterwards.
                 status.ObservedGeneration = generation;
+                RecordMilestones();
                 return;
             }
 
@@ -88,6 +89,8 @@ internal static class MigrationDecider
                     ContinueRollback();
                     break;
                 case Phases.RolledBack:
+                    // Reasserted every round: the round that reached RolledBack may have crashed before restoring the traffic.
+                    RestoreTraffic(status.Original!);
                     break;
                 default:
                     Advance();
@@ -95,6 +98,7 @@ internal static class MigrationDecider
             }
 
             WriteConditions();
+            RecordMilestones();
         }
 
         private void ObserveReplicaCounts()
@@ -174,12 +178,20 @@ internal static class MigrationDecider
                 var wasRolledBack = status.Phase is Phases.RolledBack;
                 status.ObservedGeneration = generation;
 
+                // spec.paused freezes the migration where it stands: a generation that changed only that is no restart.
+                if (status.SpecHash == SpecFingerprint.Of(migration.Spec) && status.Phase != Phases.Invalid)
+                {
+                    return false;
+                }
+
                 events.Add(new MigrationEvent(MigrationEvent.Normal, "SpecChanged",
                     wasRolledBack ? $"Spec generation {generation}: retrying from the first stage" : $"Spec generation {generation}: restarting from the first stage"));
                 StartRun("SpecChanged");
                 return true;
             }
 
+            // The hash may be unknown when the run starts (no ReplicaSet yet); the first one seen is the run's.
+            status.V2TemplateHash ??= V2.TemplateHash;
             if (V2.TemplateHash is { } hash && status.V2TemplateHash is { } known && hash != known
                 && status.Phase is not (Phases.RollingBack or Phases.RolledBack or Phases.Invalid))
             {
@@ -227,6 +239,7 @@ internal static class MigrationDecider
             status.PromotedAt = null;
             status.CompletedAt = null;
             status.V2TemplateHash = V2.TemplateHash;
+            status.SpecHash = SpecFingerprint.Of(migration.Spec);
             status.Weight ??= 0;
             status.ShadowPercent ??= 0;
             AnalysisBook.Clear(status);
@@ -364,6 +377,9 @@ internal static class MigrationDecider
                 EnterStage(stage.Index);
             }
 
+            // Measurements of this round were taken before this round's actions: they speak for the stage only when
+            // its capacity and traffic were already in place when the round began.
+            var readyBeforeRound = status.StageReadyAt is not null;
             ApplyLevelPause();
 
             var total = Total;
@@ -374,10 +390,21 @@ internal static class MigrationDecider
                 // At 100% V1 stays warm, holding what it has, until the rollback window has passed.
                 v1Target = V1.SpecReplicas;
                 v2Target = total;
-                if (completing && now >= AnalysisBook.ToOffset(status.PromotedAt!.Value) + plan.RollbackWindow)
-                {
-                    v1Target = 0;
-                }
+            }
+
+            // Checks are judged before anything moves: a trigger or an inconclusive pause holds this round's traffic.
+            RecordAnalysis(v2Target, readyBeforeRound);
+            var triggered = JudgeAnalysis();
+            if (status.Phase == Phases.RollingBack)
+            {
+                return;
+            }
+
+            // V1 goes only when nothing holds the migration and V2 alone has the ready capacity for everything.
+            var windowEnds = completing ? AnalysisBook.ToOffset(status.PromotedAt!.Value) + plan.RollbackWindow : now;
+            if (completing && status.Pause is null && now >= windowEnds && V2.ReadyReplicas >= total && V2.SpecReplicas >= total)
+            {
+                v1Target = 0;
             }
 
             var trafficWeight = completing ? 100 : stage.Weight;
@@ -391,9 +418,6 @@ internal static class MigrationDecider
             // Capacity first: a pool grows at once, and shrinks only after the traffic left it for a ready pool.
             var v2Desired = applied ? v2Target : Math.Max(V2.SpecReplicas, v2Target);
             var v1Desired = applied ? v1Target : Math.Max(V1.SpecReplicas, v1Target);
-            Scale(V2, v2Desired);
-            Scale(V1, v1Desired);
-            PublishTraffic();
 
             var stageReady = applied && V2.SpecReplicas == v2Target && V1.SpecReplicas == v1Target
                 && V2.ReadyReplicas >= v2Target && V1.ReadyReplicas >= Math.Min(v1Target, V1.SpecReplicas);
@@ -402,24 +426,34 @@ internal static class MigrationDecider
                 status.StageReadyAt = now.UtcDateTime;
             }
 
-            RecordAnalysis(v2Target);
-            if (status.Phase == Phases.RollingBack || JudgeTriggers(stage))
+            // The deadline is V2's to meet: a stage waiting only for V1's scale-down to be observed is not late.
+            if (!triggered && status.StageReadyAt is null && status.Pause is null && V2.ReadyReplicas < v2Target
+                && now >= AnalysisBook.ToOffset(status.StageStartedAt!.Value) + plan.ProgressDeadline)
             {
-                return;
+                triggered = Trigger(BuiltInChecks.ProgressDeadline,
+                    $"V2 did not reach {v2Target} ready replicas within {plan.ProgressDeadline.TotalSeconds:0}s of stage {stage.Name} ({V2.ReadyReplicas} ready)");
+                if (status.Phase == Phases.RollingBack)
+                {
+                    return;
+                }
             }
 
-            if (completing)
+            if (triggered)
+            {
+                // Paused by a trigger: hold the current desired state, judge nothing further.
+            }
+            else if (completing)
             {
                 if (v1Target == 0 && V1.SpecReplicas == 0)
                 {
                     status.Phase = Phases.Completed;
                     status.CompletedAt = now.UtcDateTime;
                     status.Message = $"Completed: V2 serves 100% with {V2.ReadyReplicas}/{total} ready; V1 scaled to 0";
-                    PublishTraffic();
-                    return;
                 }
-
-                Wake(AnalysisBook.ToOffset(status.PromotedAt!.Value) + plan.RollbackWindow);
+                else
+                {
+                    Wake(windowEnds);
+                }
             }
             else if (status.Pause is null && status.StageReadyAt is { } readyAt)
             {
@@ -438,7 +472,37 @@ internal static class MigrationDecider
                 Wake(AnalysisBook.ToOffset(status.StageStartedAt!.Value) + plan.ProgressDeadline);
             }
 
-            SetActivePhase();
+            if (status.Phase != Phases.Completed)
+            {
+                SetActivePhase();
+            }
+
+            EmitForward(v1Desired, v2Desired);
+        }
+
+        /// <summary>Growth first, then the traffic, then shrinking: a pool only loses pods after the traffic has left it.</summary>
+        private void EmitForward(int v1Desired, int v2Desired)
+        {
+            if (v2Desired > V2.SpecReplicas)
+            {
+                Scale(V2, v2Desired);
+            }
+
+            if (v1Desired > V1.SpecReplicas)
+            {
+                Scale(V1, v1Desired);
+            }
+
+            PublishTraffic();
+            if (v2Desired < V2.SpecReplicas)
+            {
+                Scale(V2, v2Desired);
+            }
+
+            if (v1Desired < V1.SpecReplicas)
+            {
+                Scale(V1, v1Desired);
+            }
         }
 
         private void ApplyLevelPause()
@@ -465,17 +529,20 @@ internal static class MigrationDecider
 
         private void ShiftTrafficWhenReceiverReady(int weight, int shadowPercent, int v1Target, int v2Target)
         {
-            if (status.Weight == weight && status.ShadowPercent == shadowPercent)
+            var currentWeight = status.Weight ?? 0;
+            var currentShadow = status.ShadowPercent ?? 0;
+            if (currentWeight == weight && currentShadow == shadowPercent)
             {
                 return;
             }
 
-            // Traffic only ever moves onto a pool that already has the ready pods to take it.
-            var towardsV2 = weight > (status.Weight ?? 0) || shadowPercent > (status.ShadowPercent ?? 0);
-            var receiverReady = towardsV2
-                ? V2.ReadyReplicas >= v2Target && V2.SpecReplicas >= v2Target
-                : V1.ReadyReplicas >= Math.Min(v1Target, Total) && V1.SpecReplicas >= v1Target;
-            if (receiverReady)
+            // Traffic only ever moves onto a pool that already has the ready pods to take it. A restart can move it
+            // both ways at once (weight back to V1, shadow copy onto V2): then both pools must be ready.
+            var v2Gains = weight > currentWeight || shadowPercent > currentShadow;
+            var v1Gains = weight < currentWeight;
+            var v2Ready = V2.ReadyReplicas >= v2Target && V2.SpecReplicas >= v2Target;
+            var v1Ready = V1.ReadyReplicas >= Math.Min(v1Target, Total) && V1.SpecReplicas >= v1Target;
+            if ((!v2Gains || v2Ready) && (!v1Gains || v1Ready))
             {
                 status.Weight = weight;
                 status.ShadowPercent = shadowPercent;
@@ -508,7 +575,7 @@ internal static class MigrationDecider
         private static IReadOnlyDictionary<string, string> Overrides(FlagsRouting flags) =>
             flags.Overrides is null ? new Dictionary<string, string>() : new Dictionary<string, string>(flags.Overrides);
 
-        private void RecordAnalysis(int v2Target)
+        private void RecordAnalysis(int v2Target, bool stageReady)
         {
             if (!AnalysisBook.IsDue(status, plan, now))
             {
@@ -516,23 +583,14 @@ internal static class MigrationDecider
                 return;
             }
 
-            var stageReady = status.StageReadyAt is not null;
             var builtIn = BuiltInChecks.Measure(V2, v2Target, stageReady, AnalysisBook.LastValue(status, BuiltInChecks.V2Restarts), now);
             AnalysisBook.Record(status, builtIn.Concat(input.Measurements), stageReady, now);
             Wake(now + plan.AnalysisInterval);
         }
 
-        /// <summary>Fires rollback triggers and inconclusive pauses. True when the round must stop here.</summary>
-        private bool JudgeTriggers(PlannedStage stage)
+        /// <summary>Fires failure-limit triggers and inconclusive pauses. True when a trigger fired (rollback or trigger pause).</summary>
+        private bool JudgeAnalysis()
         {
-            if (status.StageReadyAt is null && status.Pause is null
-                && now >= AnalysisBook.ToOffset(status.StageStartedAt!.Value) + plan.ProgressDeadline)
-            {
-                var (_, v2Target) = ReplicaMath.ForStage(Total, stage);
-                return Trigger(BuiltInChecks.ProgressDeadline,
-                    $"V2 did not reach {v2Target} ready replicas within {plan.ProgressDeadline.TotalSeconds:0}s of stage {stage.Name} ({V2.ReadyReplicas} ready)");
-            }
-
             if (AnalysisBook.FirstAtFailureLimit(status, plan.FailureLimit) is { } failing)
             {
                 return Trigger(failing.Name, $"check {failing.Name} failed {failing.ConsecutiveFailures} times in a row: {failing.Message}");
@@ -563,6 +621,7 @@ internal static class MigrationDecider
             if (plan.AutomaticRollback)
             {
                 StartRollback(trigger, reason);
+                ContinueRollback();
                 return true;
             }
 
@@ -573,7 +632,6 @@ internal static class MigrationDecider
                     $"Rollback trigger {trigger} fired and rollback.automatic is false, so the migration is paused: {reason}"));
             }
 
-            SetActivePhase();
             return true;
         }
 
@@ -600,7 +658,7 @@ internal static class MigrationDecider
             }
 
             EnterStage(stage.Index + 1);
-            Wake(now);
+            WakeNow();
         }
 
         private void SetActivePhase()
@@ -636,6 +694,7 @@ internal static class MigrationDecider
             }
         }
 
+        /// <summary>Records the rollback; the caller continues it in the same round.</summary>
         private void StartRollback(string trigger, string reason)
         {
             status.Rollback = new RollbackStatus
@@ -652,26 +711,18 @@ internal static class MigrationDecider
             status.Weight = status.Original?.HttpRoute?.V2Weight ?? 0;
             status.ShadowPercent = 0;
             status.Message = $"Rolling back from stage {status.StageName}: {reason}";
-            ContinueRollback();
         }
 
         private void ContinueRollback()
         {
             var original = status.Original!;
             var rollback = status.Rollback!;
-            Scale(V1, original.V1.Replicas);
             var drainEnds = AnalysisBook.ToOffset(rollback.At!.Value) + plan.ScaleDownDelay;
             var v1Restored = V1.SpecReplicas == original.V1.Replicas && V1.ReadyReplicas >= original.V1.Replicas;
 
             // V2 keeps its pods while in-flight work drains, and while V1 lacks the capacity to replace them.
-            if (now >= drainEnds && (v1Restored || V2.ReadyReplicas == 0))
-            {
-                Scale(V2, original.V2.Replicas);
-            }
-            else if (now < drainEnds)
-            {
-                Wake(drainEnds);
-            }
+            var releaseV2 = now >= drainEnds && (v1Restored || V2.ReadyReplicas == 0);
+            Wake(drainEnds);
 
             if (v1Restored && V2.SpecReplicas == original.V2.Replicas)
             {
@@ -685,7 +736,14 @@ internal static class MigrationDecider
                 status.Message = $"Rolling back from stage {rollback.FromStage} ({rollback.Trigger}): restoring V1 to {original.V1.Replicas} ({V1.ReadyReplicas} ready), V2 to {original.V2.Replicas}";
             }
 
+            // V1 grows before the traffic returns to it; V2 shrinks after the traffic left it.
+            Scale(V1, original.V1.Replicas);
             RestoreTraffic(original);
+            if (releaseV2)
+            {
+                Scale(V2, original.V2.Replicas);
+            }
+
             WriteConditions();
         }
 
@@ -704,7 +762,57 @@ internal static class MigrationDecider
             }
         }
 
-        private void Wake(DateTimeOffset at) => wakeUps.Add(at);
+        /// <summary>
+        /// Milestone Events, keyed so each is recorded once. They are repeated while the status shows them because
+        /// Events are recorded after the status write: a crash in between must not lose a rollback's Warning.
+        /// </summary>
+        private void RecordMilestones()
+        {
+            var run = status.Run ?? 1;
+            if (status.Rollback is { } rollback)
+            {
+                events.Add(new MigrationEvent(MigrationEvent.Warning, "RollingBack",
+                    $"Rolling back from stage {rollback.FromStage} at weight {rollback.Weight}% (trigger {rollback.Trigger}): {rollback.Reason}", $"run{run}-rollback"));
+                if (status.Phase == Phases.RolledBack)
+                {
+                    events.Add(new MigrationEvent(MigrationEvent.Normal, "RolledBack",
+                        $"Rolled back from stage {rollback.FromStage}: replicas, flags and route weights are back to the original state", $"run{run}-rolledback"));
+                }
+
+                return;
+            }
+
+            if (status.Phase == Phases.Completed)
+            {
+                events.Add(new MigrationEvent(MigrationEvent.Normal, "Completed", "Migration completed: V2 serves 100% and V1 is scaled to 0", $"run{run}-completed"));
+                return;
+            }
+
+            if (status.Phase == Phases.Invalid || status.StageIndex is not { } index || index >= plan.Stages.Count)
+            {
+                return;
+            }
+
+            var stage = plan.Stages[index];
+            var share = stage.IsShadow ? $"a {stage.ShadowPercent}% shadow copy" : $"{stage.Weight}% of the traffic";
+            events.Add(new MigrationEvent(MigrationEvent.Normal, "StageStarted", $"Run {run}: stage {stage.Name} started, V2 to get {share}", $"run{run}-stage{index}"));
+            if (status.PromotedAt is not null)
+            {
+                events.Add(new MigrationEvent(MigrationEvent.Normal, "StagesPassed", "All stages passed: V2 serves 100%, V1 stays warm for the rollback window", $"run{run}-promoted"));
+            }
+        }
+
+        // Only future instants: a deadline or window already behind us is judged on every round anyway, and waking
+        // "now" for it would requeue without pause for as long as a pause or a short pool holds the migration.
+        private void Wake(DateTimeOffset at)
+        {
+            if (at > now)
+            {
+                wakeUps.Add(at);
+            }
+        }
+
+        private void WakeNow() => wakeUps.Add(now);
 
         private void WriteConditions()
         {
@@ -731,7 +839,7 @@ internal static class MigrationDecider
                 ? (status.Original?.V1.Replicas ?? 0)
                 : (migration.Spec.Replicas ?? status.Original?.Replicas ?? 0);
             ConditionWriter.Set(status, ConditionTypes.Ready, ready >= promised && phase != Phases.Invalid,
-                ready >= promised ? "CapacityReady" : "CapacityShort", $"{ready} of {promised} promised replicas ready", generation, now);
+                phase == Phases.Invalid ? "InvalidSpec" : ready >= promised ? "CapacityReady" : "CapacityShort", $"{ready} of {promised} promised replicas ready", generation, now);
         }
     }
 }

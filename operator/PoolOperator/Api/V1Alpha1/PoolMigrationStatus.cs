@@ -54,6 +54,13 @@ public sealed class PoolMigrationStatus
     [JsonPropertyName("v2TemplateHash")]
     public string? V2TemplateHash { get; set; }
 
+    /// <summary>
+    /// Fingerprint of the spec the current run follows, without <c>spec.paused</c>: a new generation restarts the
+    /// stages only when this differs, so pausing and resuming through the spec freezes the migration in place.
+    /// </summary>
+    [JsonPropertyName("specHash")]
+    public string? SpecHash { get; set; }
+
     [JsonPropertyName("analysis")]
     public AnalysisStatus? Analysis { get; set; }
 

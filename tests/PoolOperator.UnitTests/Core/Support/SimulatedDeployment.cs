@@ -1,0 +1,54 @@
+using PoolOperator.Core;
+
+namespace PoolOperator.UnitTests.Core;
+
+/// <summary>
+/// A Deployment as the simulation sees it. Scaling down removes ready pods at once; scaling up adds pods that
+/// become ready at the start of a later round when <see cref="AutoReady"/> is on, or when the test says so.
+/// </summary>
+internal sealed class SimulatedDeployment(string name, int replicas)
+{
+    public string Name { get; } = name;
+
+    public bool Exists { get; set; } = true;
+
+    public int SpecReplicas { get; set; } = replicas;
+
+    public int ReadyReplicas { get; set; } = replicas;
+
+    /// <summary>New pods become ready at the start of the next round.</summary>
+    public bool AutoReady { get; set; } = true;
+
+    /// <summary>At most this many pods ever become ready on their own (a rollout that cannot finish).</summary>
+    public int? ReadyLimit { get; set; }
+
+    public string? TemplateHash { get; set; } = "5d8f7c9b4";
+
+    public int TotalRestarts { get; set; }
+
+    public string? CrashLoopingPod { get; set; }
+
+    public List<int> ScaleHistory { get; } = [];
+
+    public DeploymentObservation? Observe() =>
+        Exists ? new DeploymentObservation(Name, SpecReplicas, ReadyReplicas, TemplateHash, TotalRestarts, CrashLoopingPod) : null;
+
+    public void Settle()
+    {
+        if (AutoReady)
+        {
+            ReadyReplicas = Math.Min(SpecReplicas, ReadyLimit ?? int.MaxValue);
+        }
+    }
+
+    public void Scale(int replicas)
+    {
+        ScaleHistory.Add(replicas);
+        SpecReplicas = replicas;
+        ReadyReplicas = Math.Min(ReadyReplicas, replicas);
+    }
+
+    /// <summary>Makes up to <paramref name="count"/> more of the desired pods ready.</summary>
+    public void MakeReady(int? count = null) =>
+        ReadyReplicas = Math.Min(SpecReplicas, count is { } c ? ReadyReplicas + c : SpecReplicas);
+}
