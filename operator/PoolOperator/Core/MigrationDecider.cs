@@ -771,11 +771,12 @@ internal static class MigrationDecider
             var run = status.Run ?? 1;
             if (status.Rollback is { } rollback)
             {
-                events.Add(new MigrationEvent(MigrationEvent.Warning, "RollingBack",
+                // The reasons users filter on (docs/actions.md, kubectl describe); both are Warnings, as MilestoneEvents has them.
+                events.Add(new MigrationEvent(MigrationEvent.Warning, "RollbackTriggered",
                     $"Rolling back from stage {rollback.FromStage} at weight {rollback.Weight}% (trigger {rollback.Trigger}): {rollback.Reason}", $"run{run}-rollback"));
                 if (status.Phase == Phases.RolledBack)
                 {
-                    events.Add(new MigrationEvent(MigrationEvent.Normal, "RolledBack",
+                    events.Add(new MigrationEvent(MigrationEvent.Warning, "RolledBack",
                         $"Rolled back from stage {rollback.FromStage}: replicas, flags and route weights are back to the original state", $"run{run}-rolledback"));
                 }
 
