@@ -66,7 +66,7 @@ public sealed class ActionTests(ClusterFixture cluster, ITestOutputHelper output
         {
             await kit.AnnotateAsync("pool", ActionAnnotations.Promote, "promote-1");
             completed = await kit.WaitForPhaseAsync("pool", Phases.Completed, Timeout);
-            await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v1")).Status?.Replicas is null or 0, Timeout, "V1 has no pods left");
+            await cluster.WaitForAsync(() => Task.FromResult(sampler.Samples.Any(s => s.V1Replicas == 0)), Timeout, "a sample of V1 scaled to 0");
             samples = sampler.Samples;
         }
 
