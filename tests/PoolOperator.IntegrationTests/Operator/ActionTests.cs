@@ -29,9 +29,8 @@ public sealed class ActionTests(ClusterFixture cluster, ITestOutputHelper output
         await kubectl.RunCheckedAsync("annotate", "pm/pool", $"{ActionAnnotations.Approve}=early", "--overwrite");
         var consumed = await kit.WaitForAsync("pool", m => m.Status?.HandledActions?.Approve == "early", Timeout, "the early approval handled");
         Assert.NotEqual(Phases.AwaitingApproval, consumed.Status!.Phase);
-        var ignored = (await kit.EventsAsync("pool")).Where(e => e.Reason == "ActionIgnored").Select(e => e.Message).ToList();
-        output.WriteLine($"ActionIgnored: {string.Join(" | ", ignored)}");
-        Assert.Contains(ignored, m => m.StartsWith("approve ignored", StringComparison.Ordinal));
+        var ignored = await kit.WaitForEventAsync("pool", "ActionIgnored", e => e.Message.StartsWith("approve ignored", StringComparison.Ordinal));
+        output.WriteLine($"ActionIgnored: {ignored.Message}");
 
         await kit.WaitForAsync("pool", m => m.Status is { Phase: Phases.AwaitingApproval, StageName: "canary-25" }, Timeout, "the canary-25 gate");
         await HoldAtGateAsync(kit, "canary-25");
@@ -72,7 +71,7 @@ public sealed class ActionTests(ClusterFixture cluster, ITestOutputHelper output
 
         Assert.Equal("promote-1", completed.Status!.HandledActions?.Promote);
         Assert.Equal("full", completed.Status.StageName);
-        Assert.Contains("Promoted", (await kit.EventsAsync("pool")).Select(e => e.Reason));
+        await kit.WaitForEventAsync("pool", "Promoted");
 
         // Each sample reads the migration, then V1, then V2: a shrink of V1, or 100% of the traffic, seen before
         // V2 was read while V2 was not yet fully ready would prove V1 shrank (or traffic moved) first.

@@ -37,7 +37,7 @@ public sealed class MidMigrationChangeTests(ClusterFixture cluster, ITestOutputH
         Assert.Equal(atHalf.Status.Run + 1, restarted.Status.Run);
         Assert.Equal(0, restarted.Status.StageIndex);
         Assert.Equal(original, KubernetesJson.Serialize(restarted.Status.Original));
-        Assert.Contains("SpecChanged", (await kit.EventsAsync("pool")).Select(e => e.Reason));
+        await kit.WaitForEventAsync("pool", "SpecChanged");
 
         var completed = await kit.WaitForPhaseAsync("pool", Phases.Completed, Timeout);
         Assert.Equal(restarted.Status.Run, completed.Status!.Run);
@@ -61,7 +61,7 @@ public sealed class MidMigrationChangeTests(ClusterFixture cluster, ITestOutputH
         Assert.Equal(0, restarted.Status.StageIndex);
         Assert.Equal(1, restarted.Status.ObservedGeneration);
         Assert.Equal(original, KubernetesJson.Serialize(restarted.Status.Original));
-        Assert.Contains("V2TemplateChanged", (await kit.EventsAsync("pool")).Select(e => e.Reason));
+        await kit.WaitForEventAsync("pool", "V2TemplateChanged");
 
         await kit.PatchSpecAsync("pool", new { stages = FastStages() });
         var completed = await kit.WaitForPhaseAsync("pool", Phases.Completed, Timeout);
@@ -74,7 +74,7 @@ public sealed class MidMigrationChangeTests(ClusterFixture cluster, ITestOutputH
     [InlineData("pool-v2", "pool-v1")]
     public async Task ADeploymentDeletedMidMigrationPausesTouchingNothingAndRecreatingItContinues(string deleted, string other)
     {
-        var (kit, instance) = await StartAsync("deleted-" + deleted);
+        var (kit, instance) = await StartAsync("deleted-" + deleted, Stages.Weighted("canary-25", 25, "3s"), Stages.Weighted("full", 100));
         await using var running = instance;
         var atQuarter = await kit.WaitForAsync("pool", m => m.Status is { StageName: "canary-25", Weight: 25, StageReadyAt: not null }, Timeout, "canary-25 with its capacity");
         var original = KubernetesJson.Serialize(atQuarter.Status!.Original);
@@ -85,7 +85,7 @@ public sealed class MidMigrationChangeTests(ClusterFixture cluster, ITestOutputH
         output.WriteLine($"paused: {paused.Status!.Pause?.Reason}: {paused.Status.Pause?.Message}");
         Assert.Equal(PauseReasons.DeploymentMissing, paused.Status.Pause?.Reason);
         Assert.Contains(deleted, paused.Status.Pause?.Message, StringComparison.Ordinal);
-        Assert.Contains((await kit.EventsAsync("pool")).Where(e => e.Type == "Warning"), e => e.Reason == "DeploymentMissing");
+        Assert.Equal("Warning", (await kit.WaitForEventAsync("pool", "DeploymentMissing")).Type);
         await Hold.ForAsync(TimeSpan.FromSeconds(4), async () =>
         {
             var now = await kit.GetAsync("pool");
@@ -100,11 +100,11 @@ public sealed class MidMigrationChangeTests(ClusterFixture cluster, ITestOutputH
         var completed = await kit.WaitForAsync("pool", m => m.Status?.Phase is Phases.Completed or Phases.RollingBack or Phases.RolledBack, Timeout, "the migration ends");
         Assert.True(completed.Status!.Phase == Phases.Completed, $"{completed.Status.Phase}: {completed.Status.Message}");
         Assert.Equal(original, KubernetesJson.Serialize(completed.Status.Original));
-        Assert.Contains("DeploymentFound", (await kit.EventsAsync("pool")).Select(e => e.Reason));
+        await kit.WaitForEventAsync("pool", "DeploymentFound");
         Assert.Equal(Total, (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas);
     }
 
-    private async Task<(MigrationKit Kit, OperatorInstance Instance)> StartAsync(string prefix)
+    private async Task<(MigrationKit Kit, OperatorInstance Instance)> StartAsync(string prefix, params MigrationStage[] stages)
     {
         var ns = await cluster.CreateNamespaceAsync(prefix);
         var kit = new MigrationKit(cluster, ns);
@@ -112,10 +112,12 @@ public sealed class MidMigrationChangeTests(ClusterFixture cluster, ITestOutputH
         var instance = await OperatorInstance.StartAsync(cluster.ClientConfig, settings: $"Operator:Namespaces:0={ns}");
         try
         {
-            await kit.CreateAsync(MigrationKit.Migration("pool",
+            await kit.CreateAsync(MigrationKit.Migration("pool", stages.Length > 0 ? stages :
+            [
                 Stages.Weighted("canary-25", 25, "3s"),
                 Stages.Weighted("half", 50, "10m"),
-                Stages.Weighted("full", 100)));
+                Stages.Weighted("full", 100),
+            ]));
             return (kit, instance);
         }
         catch

@@ -65,6 +65,7 @@ public sealed partial class ObservableProgressTests(ClusterFixture cluster, ITes
         Assert.Equal(Phases.Completed, completed.Status!.Phase);
         AssertAllConditions(completed, expectTrue: [ConditionTypes.Ready, ConditionTypes.Healthy, ConditionTypes.Completed]);
 
+        await kit.WaitForEventAsync("pool", "Completed");
         var events = await kit.EventsAsync("pool");
         var stageStarts = events.Where(e => e.Reason == "StageStarted").Select(e => e.Message).ToList();
         output.WriteLine($"StageStarted: {string.Join(" | ", stageStarts)}");
@@ -93,6 +94,7 @@ public sealed partial class ObservableProgressTests(ClusterFixture cluster, ITes
         var rolledBack = await kit.GetAsync("pool");
         Assert.Equal(Phases.RolledBack, rolledBack.Status!.Phase);
         AssertAllConditions(rolledBack, expectTrue: [ConditionTypes.Ready, ConditionTypes.Healthy, ConditionTypes.RolledBack]);
+        await kit.WaitForEventAsync("pool", "RolledBack");
         var warnings = (await kit.EventsAsync("pool")).Where(e => e.Type == "Warning").ToList();
         output.WriteLine(string.Join(Environment.NewLine, warnings.Select(e => $"{e.Reason}: {e.Message}")));
         Assert.Contains(warnings, e => e.Reason == "RollbackTriggered" && e.Message.Contains("canary-25", StringComparison.Ordinal));

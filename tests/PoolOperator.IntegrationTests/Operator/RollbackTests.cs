@@ -65,6 +65,7 @@ public sealed class RollbackTests(ClusterFixture cluster, ITestOutputHelper outp
         Assert.Equal(Total, v1.Status.ReadyReplicas);
         Assert.Equal(0, v2.Spec.Replicas);
 
+        await kit.WaitForEventAsync("pool", "RolledBack");
         var warnings = (await kit.EventsAsync("pool")).Where(e => e.Type == "Warning").Select(e => e.Reason).ToList();
         Assert.Contains("RollbackTriggered", warnings);
         Assert.Contains("RolledBack", warnings);
@@ -114,8 +115,7 @@ public sealed class RollbackTests(ClusterFixture cluster, ITestOutputHelper outp
         Assert.Null(completed.Status.Rollback);
         Assert.Equal(0, (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas);
         Assert.Equal(Total, (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas);
-        var stageStarts = (await kit.EventsAsync("pool")).Where(e => e.Reason == "StageStarted").Select(e => e.Message).ToList();
-        Assert.Contains(stageStarts, m => m.StartsWith($"Run {completed.Status.Run}: stage canary-25 ", StringComparison.Ordinal));
+        await kit.WaitForEventAsync("pool", "StageStarted", e => e.Message.StartsWith($"Run {completed.Status.Run}: stage canary-25 ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class RollbackTests(ClusterFixture cluster, ITestOutputHelper outp
             Assert.Equal("resume-1", completed.Status!.HandledActions?.Resume);
             Assert.Null(completed.Status.Rollback);
             Assert.Equal(1, completed.Status.Run);
-            Assert.Contains("Resumed", (await kit.EventsAsync("pool")).Select(e => e.Reason));
+            await kit.WaitForEventAsync("pool", "Resumed");
             Assert.Equal(0, (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas);
         }
     }
@@ -184,7 +184,7 @@ public sealed class RollbackTests(ClusterFixture cluster, ITestOutputHelper outp
             Assert.Null(paused.Status.Rollback);
             Assert.Equal(25, paused.Status.Weight);
             Assert.Equal("canary-25", paused.Status.StageName);
-            Assert.Contains((await kit.EventsAsync("pool")).Where(e => e.Type == "Warning"), e => e.Reason == "RollbackTriggerPaused");
+            Assert.Equal("Warning", (await kit.WaitForEventAsync("pool", "RollbackTriggerPaused")).Type);
             Assert.Equal(Total - 1, (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas);
             Assert.Equal(1, (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas);
             return (kit, ns, instance);

@@ -38,6 +38,7 @@ public sealed class SemanticValidationTests(ClusterFixture cluster, ITestOutputH
         Assert.Equal("True", condition.Status);
         Assert.Equal(1, condition.ObservedGeneration);
         Assert.Contains(field, condition.Message, StringComparison.Ordinal);
+        await kit.WaitForEventAsync("pool", "InvalidSpec");
         var warning = Assert.Single(await kit.EventsAsync("pool"), e => e.Reason == "InvalidSpec");
         Assert.Equal("Warning", warning.Type);
         Assert.Contains(field, warning.Message, StringComparison.Ordinal);
