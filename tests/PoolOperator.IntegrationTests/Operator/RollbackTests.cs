@@ -40,7 +40,7 @@ public sealed class RollbackTests(ClusterFixture cluster, ITestOutputHelper outp
             crashedAt = DateTimeOffset.UtcNow;
             cluster.Kubelet!.SetBehaviour(ns, "pool-v2", PodBehaviour.CrashLoop);
             rolledBack = await kit.WaitForPhaseAsync("pool", Phases.RolledBack, Timeout);
-            await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v2")).Status?.Replicas is null or 0, Timeout, "V2 has no pods left");
+            await cluster.WaitForAsync(() => Task.FromResult(sampler.Samples.Any(s => s.Started > crashedAt && s.V2Replicas == 0)), Timeout, "a sample of V2 scaled back to 0");
             samples = sampler.Samples;
         }
 
@@ -77,6 +77,9 @@ public sealed class RollbackTests(ClusterFixture cluster, ITestOutputHelper outp
         output.WriteLine($"V1 restored to {Total}/{Total} ready: {(v1Restored.Done - crashedAt).TotalMilliseconds:0} ms after the switch, " +
                          $"{(firstCrash is null ? "n/a" : $"{(v1Restored.Done - firstCrash.Done).TotalMilliseconds:0} ms")} after the first CrashLoopBackOff was seen " +
                          $"(sampled every ~{AverageSpacing(samples):0} ms)");
+        var triggeredAt = new DateTimeOffset(DateTime.SpecifyKind(rollback.At!.Value, DateTimeKind.Utc));
+        output.WriteLine($"of which: trigger fired {(triggeredAt - crashedAt).TotalMilliseconds:0} ms after the switch (failureLimit 3, interval 1s), " +
+                         $"V1 ready at {Total} {(v1Restored.Done - triggeredAt).TotalMilliseconds:0} ms after the trigger");
         Assert.NotNull(firstCrash);
 
         // V2 keeps its pods while in-flight work drains: no change to its replicas until the delay after rollback.at passed.
