@@ -352,9 +352,14 @@ internal static class MigrationDecider
                 }
                 else if (status.Pause?.Reason is PauseReasons.Spec or PauseReasons.Annotation)
                 {
-                    Ignored("resume", status.Pause.Reason == PauseReasons.Spec
-                        ? "spec.paused is true; set it to false to resume"
-                        : $"annotation {ActionAnnotations.Paused} is set; remove it to resume");
+                    // The documented resume command removes the paused annotation along with the token: then this
+                    // round lifts the pause, and the token is not reported as ignored.
+                    if (LevelPauseReason() is { } holding)
+                    {
+                        Ignored("resume", holding == PauseReasons.Spec
+                            ? "spec.paused is true; set it to false to resume"
+                            : $"annotation {ActionAnnotations.Paused} is set; remove it to resume");
+                    }
                 }
                 else
                 {
@@ -505,11 +510,15 @@ internal static class MigrationDecider
             }
         }
 
+        /// <summary>What holds the migration paused right now, from the spec and the annotations; null when nothing does.</summary>
+        private string? LevelPauseReason() =>
+            plan.Paused ? PauseReasons.Spec
+            : string.Equals(Annotation(ActionAnnotations.Paused), "true", StringComparison.OrdinalIgnoreCase) ? PauseReasons.Annotation
+            : null;
+
         private void ApplyLevelPause()
         {
-            var levelReason = plan.Paused ? PauseReasons.Spec
-                : string.Equals(Annotation(ActionAnnotations.Paused), "true", StringComparison.OrdinalIgnoreCase) ? PauseReasons.Annotation
-                : null;
+            var levelReason = LevelPauseReason();
             if (status.Pause is null && levelReason is not null)
             {
                 status.Pause = new PauseStatus
