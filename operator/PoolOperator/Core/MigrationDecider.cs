@@ -363,9 +363,14 @@ internal static class MigrationDecider
                 }
                 else if (status.Pause?.Reason is PauseReasons.Spec or PauseReasons.Annotation)
                 {
-                    Ignored("resume", status.Pause.Reason == PauseReasons.Spec
-                        ? "spec.paused is true; set it to false to resume"
-                        : $"annotation {ActionAnnotations.Paused} is set; remove it to resume");
+                    // The documented resume command removes the paused annotation along with the token: then this
+                    // round lifts the pause, and the token is not reported as ignored.
+                    if (LevelPauseReason() is { } holding)
+                    {
+                        Ignored("resume", holding == PauseReasons.Spec
+                            ? "spec.paused is true; set it to false to resume"
+                            : $"annotation {ActionAnnotations.Paused} is set; remove it to resume");
+                    }
                 }
                 else
                 {
@@ -517,11 +522,15 @@ internal static class MigrationDecider
             }
         }
 
+        /// <summary>What holds the migration paused right now, from the spec and the annotations; null when nothing does.</summary>
+        private string? LevelPauseReason() =>
+            plan.Paused ? PauseReasons.Spec
+            : string.Equals(Annotation(ActionAnnotations.Paused), "true", StringComparison.OrdinalIgnoreCase) ? PauseReasons.Annotation
+            : null;
+
         private void ApplyLevelPause()
         {
-            var levelReason = plan.Paused ? PauseReasons.Spec
-                : string.Equals(Annotation(ActionAnnotations.Paused), "true", StringComparison.OrdinalIgnoreCase) ? PauseReasons.Annotation
-                : null;
+            var levelReason = LevelPauseReason();
             if (status.Pause is null && levelReason is not null)
             {
                 status.Pause = new PauseStatus
@@ -790,11 +799,12 @@ internal static class MigrationDecider
             var run = status.Run ?? 1;
             if (status.Rollback is { } rollback)
             {
-                events.Add(new MigrationEvent(MigrationEvent.Warning, "RollingBack",
+                // The reasons users filter on (docs/actions.md, kubectl describe); both are Warnings, as MilestoneEvents has them.
+                events.Add(new MigrationEvent(MigrationEvent.Warning, "RollbackTriggered",
                     $"Rolling back from stage {rollback.FromStage} at weight {rollback.Weight}% (trigger {rollback.Trigger}): {rollback.Reason}", $"run{run}-rollback"));
                 if (status.Phase == Phases.RolledBack)
                 {
-                    events.Add(new MigrationEvent(MigrationEvent.Normal, "RolledBack",
+                    events.Add(new MigrationEvent(MigrationEvent.Warning, "RolledBack",
                         $"Rolled back from stage {rollback.FromStage}: replicas, flags and route weights are back to the original state", $"run{run}-rolledback"));
                 }
 
