@@ -69,11 +69,19 @@ internal sealed class MigrationKit(ClusterFixture cluster, string ns)
     public async Task<PoolMigration> WaitForAsync(string name, Func<PoolMigration, bool> condition, TimeSpan timeout, string description)
     {
         PoolMigration? seen = null;
-        await cluster.WaitForAsync(async () =>
+        try
         {
-            seen = await GetAsync(name).ConfigureAwait(false);
-            return condition(seen);
-        }, timeout, $"{name}: {description} (last status: phase {seen?.Status?.Phase}, stage {seen?.Status?.StageName}, weight {seen?.Status?.Weight}, message {seen?.Status?.Message})").ConfigureAwait(false);
+            await cluster.WaitForAsync(async () =>
+            {
+                seen = await GetAsync(name).ConfigureAwait(false);
+                return condition(seen);
+            }, timeout, $"{name}: {description}").ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} (last status: phase {seen?.Status?.Phase}, stage {seen?.Status?.StageName}, weight {seen?.Status?.Weight}, message {seen?.Status?.Message})", e);
+        }
+
         return seen!;
     }
 
