@@ -29,15 +29,27 @@ else
 fi
 
 say "checking the other tools the tests use"
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
-[ -x /usr/bin/prometheus ] || missing+=("prometheus (expected at /usr/bin/prometheus; Debian package: prometheus)")
-command -v lua5.1 >/dev/null 2>&1 || missing+=("lua5.1 (Debian package: lua5.1)")
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
+command -v lua5.1 >/dev/null 2>&1 || missing+=(lua5.1)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "error: missing tools:" >&2
-  printf '  - %s\n' "${missing[@]}" >&2
-  echo "install them with: sudo apt-get install -y prometheus lua5.1" >&2
-  exit 1
+  say "installing ${missing[*]} from Debian's packages"
+  # policy-rc.d keeps the packaged Prometheus service from starting: the tests start their own, on loopback.
+  policy_added=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null && as_root chmod +x /usr/sbin/policy-rc.d && policy_added=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
+  rc=$?
+  [ -n "$policy_added" ] && as_root rm -f /usr/sbin/policy-rc.d
+  if [ $rc -ne 0 ]; then
+    echo "error: could not install ${missing[*]}; install them with: sudo apt-get install -y prometheus lua5.1" >&2
+    exit 1
+  fi
 fi
+
 say "Helm (for the chart tests)"
 if helm_path=$(bash tests/tools/provision-helm.sh | tail -n 1) && [ -x "$helm_path" ]; then
   export PATH="$(dirname "$helm_path"):$PATH"
