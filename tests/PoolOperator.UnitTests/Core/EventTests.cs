@@ -34,10 +34,10 @@ public sealed class EventTests
 
         var warning = sim.Events.First(e => e.Key == "run1-rollback");
         Assert.Equal(MigrationEvent.Warning, warning.Type);
-        Assert.Equal("RollingBack", warning.Reason);
+        Assert.Equal("RollbackTriggered", warning.Reason);
         Assert.Contains(ErrorRate, warning.Message, StringComparison.Ordinal);
         Assert.Contains("canary-25", warning.Message, StringComparison.Ordinal);
-        Assert.Contains(sim.Events, e => e.Key == "run1-rolledback" && e.Type == MigrationEvent.Normal);
+        Assert.Contains(sim.Events, e => e.Key == "run1-rolledback" && e.Type == MigrationEvent.Warning);
 
         sim.Verdicts[ErrorRate] = Verdict.Pass;
         sim.Request(ActionAnnotations.Retry);

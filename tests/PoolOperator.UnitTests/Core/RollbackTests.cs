@@ -30,7 +30,7 @@ public sealed class RollbackTests
         Assert.Equal("canary-25", rollback.FromStage);
         Assert.Equal(25, rollback.Weight);
         Assert.Contains(ErrorRate, rollback.Snapshot.Keys);
-        Assert.Contains(round.Decision.Events, e => e.Type == MigrationEvent.Warning && e.Reason == "RollingBack" && e.Message.Contains("abort", StringComparison.Ordinal));
+        Assert.Contains(round.Decision.Events, e => e.Type == MigrationEvent.Warning && e.Reason == "RollbackTriggered" && e.Message.Contains("abort", StringComparison.Ordinal));
     }
 
     [Fact]
