@@ -42,7 +42,9 @@ public sealed class AnalysisRunnerTests
     [Fact]
     public async Task Provider_exception_becomes_inconclusive_with_its_message()
     {
-        var runner = Runner(new ScriptedProvider(_ => throw new InvalidOperationException("boom")));
+        // A generous budget: on a loaded machine the provider's task may start late, and this test is about the message.
+        var runner = new AnalysisRunner([new ScriptedProvider(_ => throw new InvalidOperationException("boom"))],
+            Options.Create(Options1s with { DefaultTimeout = TimeSpan.FromSeconds(30) }), TimeProvider.System, NullLogger<AnalysisRunner>.Instance);
 
         var measurements = await runner.MeasureAllAsync([Named("a")], Namespace, Context, CancellationToken.None);
 
