@@ -9,6 +9,7 @@ using PoolOperator.Core;
 using PoolOperator.Events;
 using PoolOperator.Observation;
 using PoolOperator.Routing;
+using PoolOperator.Routing.Replicas;
 using PoolOperator.Telemetry;
 using PoolOperator.Validation;
 
@@ -22,6 +23,7 @@ namespace PoolOperator.Controllers;
 internal sealed partial class PoolMigrationReconciler(
     IKubernetes client,
     ClusterObserver observer,
+    ReplicaRouter replicas,
     IEnumerable<ITrafficRouter> routers,
     ICheckMeasurer measurer,
     IMigrationEventSink events,
@@ -54,7 +56,17 @@ internal sealed partial class PoolMigrationReconciler(
         var now = time.GetUtcNow();
         var measurements = specErrors.Count == 0 ? await MeasureWhenDueAsync(migration, world, now, cancellationToken).ConfigureAwait(false) : [];
         var decision = MigrationDecider.Decide(new MigrationInput(
-            migration, world.V1, world.V2, specErrors, measurements, world.Flags, world.Route, now));
+            migration, world.V1, world.V2, specErrors, measurements, now));
+        var configuredRouters = routers.Where(r => r.IsConfigured(migration.Spec)).ToList();
+        if (migration.Status?.Original is null && decision.Status.Original is { } original)
+        {
+            // Each router snapshots what it will change in the same status write that records the original state,
+            // before anything is changed.
+            foreach (var router in configuredRouters)
+            {
+                await router.RecordOriginalAsync(migration, original, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         if (StatusChanged(migration.Status, decision.Status))
         {
@@ -82,9 +94,21 @@ internal sealed partial class PoolMigrationReconciler(
 
         foreach (var action in decision.Actions)
         {
-            var router = routers.FirstOrDefault(r => r.Handles(action))
-                ?? throw new InvalidOperationException($"No traffic router handles {action.GetType().Name}");
-            await router.ApplyAsync(migration, action, cancellationToken).ConfigureAwait(false);
+            switch (action)
+            {
+                case ScaleDeployment scale:
+                    await replicas.ScaleAsync(migration, scale, cancellationToken).ConfigureAwait(false);
+                    break;
+                case RouteTraffic route:
+                    foreach (var router in configuredRouters)
+                    {
+                        await router.ApplyAsync(migration, route.Traffic, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                default:
+                    throw new InvalidOperationException($"No router applies {action.GetType().Name}");
+            }
         }
 
         foreach (var migrationEvent in decision.Events.Concat(MilestoneEvents.For(decision.Status)))

@@ -99,7 +99,7 @@ internal static class MigrationDecider
                     break;
                 case Phases.RolledBack:
                     // Reasserted every round: the round that reached RolledBack may have crashed before restoring the traffic.
-                    RestoreTraffic(status.Original!);
+                    RestoreTraffic();
                     break;
                 default:
                     Advance();
@@ -222,22 +222,6 @@ internal static class MigrationDecider
                 V1 = new OriginalDeployment { Deployment = V1.Name, Replicas = V1.SpecReplicas },
                 V2 = new OriginalDeployment { Deployment = V2.Name, Replicas = V2.SpecReplicas },
             };
-            if (plan.Flags is { } flags)
-            {
-                var observed = input.Flags;
-                original.Flags = new OriginalFlags
-                {
-                    ConfigMap = flags.ConfigMap,
-                    Existed = observed?.Exists ?? false,
-                    RolloutJson = observed?.RolloutJson,
-                };
-            }
-
-            if (plan.GatewayApi is { } route && input.Route is { Exists: true } observedRoute)
-            {
-                original.HttpRoute = new OriginalHttpRoute { Name = route.HttpRoute, V1Weight = observedRoute.V1Weight, V2Weight = observedRoute.V2Weight };
-            }
-
             status.Original = original;
         }
 
@@ -578,23 +562,8 @@ internal static class MigrationDecider
             }
         }
 
-        private void PublishTraffic()
-        {
-            if (plan.Flags is { } flags)
-            {
-                actions.Add(new PublishFlags(flags.ConfigMap, status.Weight ?? 0, status.ShadowPercent ?? 0, status.Phase ?? Phases.Pending,
-                    Overrides(flags), null));
-            }
-
-            if (plan.GatewayApi is { } route)
-            {
-                var weight = status.Weight ?? 0;
-                actions.Add(new SetRouteWeights(route.HttpRoute, route.V1Service, 100 - weight, route.V2Service, weight));
-            }
-        }
-
-        private static IReadOnlyDictionary<string, string> Overrides(FlagsRouting flags) =>
-            flags.Overrides is null ? new Dictionary<string, string>() : new Dictionary<string, string>(flags.Overrides);
+        private void PublishTraffic() =>
+            actions.Add(new RouteTraffic(TrafficState.Shift(status.Weight ?? 0, status.ShadowPercent ?? 0, status.Phase ?? Phases.Pending)));
 
         private void RecordAnalysis(int v2Target, bool stageReady)
         {
@@ -729,7 +698,7 @@ internal static class MigrationDecider
             };
             status.Pause = null;
             status.Phase = Phases.RollingBack;
-            status.Weight = status.Original?.HttpRoute?.V2Weight ?? 0;
+            status.Weight = status.Original?.Weight ?? 0;
             status.ShadowPercent = 0;
             status.Message = $"Rolling back from stage {status.StageName}: {reason}";
         }
@@ -766,7 +735,7 @@ internal static class MigrationDecider
 
             // V1 grows before the traffic returns to it; V2 shrinks after the traffic left it.
             Scale(V1, original.V1.Replicas);
-            RestoreTraffic(original);
+            RestoreTraffic();
             if (releaseV2)
             {
                 Scale(V2, original.V2.Replicas);
@@ -775,20 +744,8 @@ internal static class MigrationDecider
             WriteConditions();
         }
 
-        private void RestoreTraffic(OriginalState original)
-        {
-            if (plan.Flags is { } flags)
-            {
-                var restore = original.Flags is { Existed: true, RolloutJson: { } json } ? json : null;
-                actions.Add(new PublishFlags(flags.ConfigMap, 0, 0, status.Phase ?? Phases.RollingBack, Overrides(flags), restore));
-            }
-
-            if (plan.GatewayApi is { } route)
-            {
-                var (v1Weight, v2Weight) = original.HttpRoute is { } r ? (r.V1Weight, r.V2Weight) : (100, 0);
-                actions.Add(new SetRouteWeights(route.HttpRoute, route.V1Service, v1Weight, route.V2Service, v2Weight));
-            }
-        }
+        private void RestoreTraffic() =>
+            actions.Add(new RouteTraffic(TrafficState.Restore(status.Phase ?? Phases.RollingBack)));
 
         /// <summary>
         /// Milestone Events, keyed so each is recorded once. They are repeated while the status shows them because

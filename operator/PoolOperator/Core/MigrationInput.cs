@@ -11,6 +11,4 @@ internal sealed record MigrationInput(
     DeploymentObservation? V2,
     IReadOnlyList<ValidationError> SpecErrors,
     IReadOnlyList<Measurement> Measurements,
-    FlagsObservation? Flags,
-    RouteObservation? Route,
     DateTimeOffset Now);

@@ -33,7 +33,7 @@ internal static class OperatorApplication
         builder.Services.AddOperatorRuntime(builder.Configuration);
         builder.Services.AddPoolAnalysis(builder.Configuration);
         builder.Services.AddSingleton<ClusterObserver>();
-        builder.Services.AddSingleton<ITrafficRouter, ReplicaRouter>();
+        builder.Services.AddSingleton<ReplicaRouter>();
         builder.Services.AddSingleton<ITrafficRouter, FlagsRouter>();
         builder.Services.AddSingleton<ITrafficRouter, GatewayApiRouter>();
         builder.Services.AddSingleton<IMigrationEventSink, KubernetesEventSink>();

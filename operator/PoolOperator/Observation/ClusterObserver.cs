@@ -6,12 +6,10 @@ using k8s.Autorest;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
-using PoolOperator.Routing.Flags;
-using PoolOperator.Routing.GatewayApi;
 
 namespace PoolOperator.Observation;
 
-/// <summary>Reads the Deployments, their pods, the flags ConfigMap and the HTTPRoute a migration touches.</summary>
+/// <summary>Reads the Deployments and pods a migration touches.</summary>
 internal sealed class ClusterObserver(IKubernetes client)
 {
     public async Task<ObservedWorld> ObserveAsync(PoolMigration migration, CancellationToken cancellationToken)
@@ -25,22 +23,7 @@ internal sealed class ClusterObserver(IKubernetes client)
         var v1Observation = v1 is null ? null : await DescribeAsync(v1, cancellationToken).ConfigureAwait(false);
         var v2Observation = v2 is null ? null : await DescribeAsync(v2, cancellationToken).ConfigureAwait(false);
 
-        FlagsObservation? flags = null;
-        if (migration.Spec.TrafficRouting?.Flags is { ConfigMap.Length: > 0 } flagsSpec)
-        {
-            var configMap = await ReadOrNullAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync(flagsSpec.ConfigMap, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            string? json = null;
-            configMap?.Data?.TryGetValue(FlagsRouter.DataKey, out json);
-            flags = new FlagsObservation(flagsSpec.ConfigMap, configMap is not null, json);
-        }
-
-        RouteObservation? route = null;
-        if (migration.Spec.TrafficRouting?.GatewayApi is { HttpRoute.Length: > 0 } routeSpec)
-        {
-            route = await GatewayApiRouter.ObserveAsync(client, ns, routeSpec, cancellationToken).ConfigureAwait(false);
-        }
-
-        return new ObservedWorld(v1, v2, v1Observation, v2Observation, flags, route);
+        return new ObservedWorld(v1, v2, v1Observation, v2Observation);
     }
 
     private Task<V1Deployment?> ReadDeploymentAsync(string ns, string name, CancellationToken cancellationToken) =>

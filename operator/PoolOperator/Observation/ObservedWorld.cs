@@ -8,6 +8,4 @@ internal sealed record ObservedWorld(
     V1Deployment? V1Deployment,
     V1Deployment? V2Deployment,
     DeploymentObservation? V1,
-    DeploymentObservation? V2,
-    FlagsObservation? Flags,
-    RouteObservation? Route);
+    DeploymentObservation? V2);

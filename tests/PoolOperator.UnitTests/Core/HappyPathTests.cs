@@ -63,7 +63,7 @@ public sealed class HappyPathTests
         Assert.Equal(100, sim.Flags.LastPublish.V2Percent);
         Assert.NotNull(sim.Status.CompletedAt);
 
-        var weights = sim.AppliedOf<PublishFlags>().Select(f => (f.V2Percent, f.ShadowPercent)).Distinct().ToList();
+        var weights = sim.Flags.Published.Select(f => (f.V2Percent, f.ShadowPercent)).Distinct().ToList();
         Assert.Equal([(0, 0), (0, 100), (5, 0), (25, 0), (50, 0), (100, 0)], weights);
     }
 }

@@ -23,8 +23,9 @@ public sealed class RollbackTests
         Assert.Equal(0, sim.Status.Weight);
         Assert.Equal(0, sim.Status.ShadowPercent);
         Assert.Equal([new ScaleDeployment(V1, 10)], round.Actions.OfType<ScaleDeployment>());
-        Assert.Equal(0, round.Actions.OfType<PublishFlags>().Single().V2Percent);
-        Assert.Equal(new SetRouteWeights(HttpRoute, V1, 100, V2, 0), round.Actions.OfType<SetRouteWeights>().Single());
+        Assert.Equal(TrafficState.Restore(Phases.RollingBack), round.Actions.OfType<RouteTraffic>().Single().Traffic);
+        Assert.Equal(0, sim.Flags.LastPublish!.V2Percent);
+        Assert.Equal((100, 0), (sim.Route.V1Weight, sim.Route.V2Weight));
         var rollback = sim.Status.Rollback!;
         Assert.Equal("abort", rollback.Trigger);
         Assert.Equal("canary-25", rollback.FromStage);

@@ -125,7 +125,5 @@ public sealed class StageAdvanceOnAnalysisTests
         new DeploymentObservation("pool-v2", 1, 1, null, 0, null),
         Array.Empty<ValidationError>(),
         measurements,
-        null,
-        null,
         Now);
 }

@@ -27,7 +27,7 @@ public sealed class TrafficRoutingTests
     {
         var sim = CompletedStandard();
 
-        var published = sim.AppliedOf<PublishFlags>().Select(f => (f.Phase, f.V2Percent, f.ShadowPercent)).Distinct().ToList();
+        var published = sim.Flags.Published.Select(f => (f.Phase, f.V2Percent, f.ShadowPercent)).Distinct().ToList();
         Assert.Equal(
             [
                 (Phases.Initializing, 0, 0),
@@ -42,8 +42,7 @@ public sealed class TrafficRoutingTests
                 (Phases.Completed, 100, 0),
             ],
             published);
-        Assert.All(sim.AppliedOf<PublishFlags>(), f => Assert.Equal("v2", f.Overrides["session-42"]));
-        Assert.All(sim.AppliedOf<PublishFlags>(), f => Assert.Equal(FlagsConfigMap, f.ConfigMap));
+        Assert.All(sim.Flags.Published, f => Assert.Equal("v2", f.Overrides["session-42"]));
     }
 
     [Fact]
@@ -66,9 +65,8 @@ public sealed class TrafficRoutingTests
     {
         var sim = CompletedStandard();
 
-        var weights = sim.AppliedOf<SetRouteWeights>().Select(r => (r.V1Weight, r.V2Weight)).Distinct().ToList();
+        var weights = sim.Route.History.Distinct().ToList();
         Assert.Equal([(100, 0), (95, 5), (75, 25), (50, 50), (0, 100)], weights);
-        Assert.All(sim.AppliedOf<SetRouteWeights>(), r => Assert.Equal((HttpRoute, V1, V2), (r.HttpRoute, r.V1Service, r.V2Service)));
     }
 
     [Fact]
@@ -91,7 +89,8 @@ public sealed class TrafficRoutingTests
         var sim = new MigrationSimulator(Bare(Weight("canary", 25, "1m"), Weight("full", 100, "1m")));
         sim.RunUntilPhase(Phases.Completed);
 
-        Assert.All(sim.Applied, a => Assert.IsType<ScaleDeployment>(a));
+        Assert.Empty(sim.Flags.Published);
+        Assert.Empty(sim.Route.History);
         Assert.Null(sim.Status.Original!.Flags);
         Assert.Null(sim.Status.Original.HttpRoute);
     }

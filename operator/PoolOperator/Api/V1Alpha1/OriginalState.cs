@@ -12,6 +12,10 @@ public sealed class OriginalState
     [JsonPropertyName("replicas")]
     public int Replicas { get; set; }
 
+    /// <summary>V2's share of live traffic when the migration began, as the traffic routers found it (0 when none routed to V2).</summary>
+    [JsonPropertyName("weight")]
+    public int? Weight { get; set; }
+
     [JsonPropertyName("v1")]
     public OriginalDeployment V1 { get; set; } = new();
 

@@ -13,19 +13,30 @@ internal sealed class FlagsRouter(IKubernetes client, TimeProvider time) : ITraf
 {
     public const string DataKey = "rollout.json";
 
-    public bool Handles(MigrationAction action) => action is PublishFlags;
+    public string Name => "flags";
 
-    public async Task ApplyAsync(PoolMigration migration, MigrationAction action, CancellationToken cancellationToken)
+    public bool IsConfigured(PoolMigrationSpec spec) => spec.TrafficRouting?.Flags is { ConfigMap.Length: > 0 };
+
+    public async Task RecordOriginalAsync(PoolMigration migration, OriginalState original, CancellationToken cancellationToken)
     {
-        var publish = (PublishFlags)action;
+        var flags = migration.Spec.TrafficRouting!.Flags!;
+        var existing = await ReadAsync(migration, flags.ConfigMap, cancellationToken).ConfigureAwait(false);
+        string? json = null;
+        existing?.Data?.TryGetValue(DataKey, out json);
+        original.Flags = new OriginalFlags { ConfigMap = flags.ConfigMap, Existed = existing is not null, RolloutJson = json };
+    }
+
+    public async Task ApplyAsync(PoolMigration migration, TrafficState traffic, CancellationToken cancellationToken)
+    {
+        var flags = migration.Spec.TrafficRouting!.Flags!;
         var ns = migration.Metadata.NamespaceProperty;
-        var existing = await ClusterObserver.ReadOrNullAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync(publish.ConfigMap, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var existing = await ReadAsync(migration, flags.ConfigMap, cancellationToken).ConfigureAwait(false);
         string? current = null;
         existing?.Data?.TryGetValue(DataKey, out current);
 
-        var desired = publish.RestoreRolloutJson ?? Render(migration, publish);
+        var desired = FlagsDocument.Desired(migration, traffic, time.GetUtcNow());
         // updatedAt changes on every render, so compare the rest; a rewrite wakes every SDK reader.
-        if (current is not null && SameState(current, desired))
+        if (current is not null && FlagsDocument.SameState(current, desired))
         {
             return;
         }
@@ -34,44 +45,18 @@ internal sealed class FlagsRouter(IKubernetes client, TimeProvider time) : ITraf
         {
             apiVersion = "v1",
             kind = "ConfigMap",
-            metadata = new { name = publish.ConfigMap, @namespace = ns, labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "pool-operator" } },
+            metadata = new { name = flags.ConfigMap, @namespace = ns, labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = ReplicaRouter.FieldManager } },
             data = new Dictionary<string, string> { [DataKey] = desired },
         };
         await client.CoreV1.PatchNamespacedConfigMapAsync(
             new V1Patch(KubernetesJson.Serialize(body), V1Patch.PatchType.ApplyPatch),
-            publish.ConfigMap,
+            flags.ConfigMap,
             ns,
             fieldManager: ReplicaRouter.FieldManager,
             force: true,
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private string Render(PoolMigration migration, PublishFlags publish) =>
-        JsonSerializer.Serialize(new RolloutDocument(
-            $"{migration.Metadata.NamespaceProperty}/{migration.Metadata.Name}",
-            migration.Metadata.Generation ?? 1,
-            publish.V2Percent,
-            publish.ShadowPercent,
-            publish.Phase,
-            publish.Overrides,
-            time.GetUtcNow()));
-
-    private static bool SameState(string current, string desired)
-    {
-        try
-        {
-            using var a = JsonDocument.Parse(current);
-            using var b = JsonDocument.Parse(desired);
-            return Strip(a.RootElement) == Strip(b.RootElement);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    private static string Strip(JsonElement element) =>
-        element.ValueKind != JsonValueKind.Object
-            ? element.GetRawText()
-            : string.Join(",", element.EnumerateObject().Where(p => p.Name != "updatedAt").Select(p => $"{p.Name}={p.Value.GetRawText()}"));
+    private Task<V1ConfigMap?> ReadAsync(PoolMigration migration, string name, CancellationToken cancellationToken) =>
+        ClusterObserver.ReadOrNullAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync(name, migration.Metadata.NamespaceProperty, cancellationToken: cancellationToken));
 }

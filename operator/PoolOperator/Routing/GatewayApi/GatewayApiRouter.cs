@@ -15,47 +15,17 @@ internal sealed class GatewayApiRouter(IKubernetes client) : ITrafficRouter
     private const string Plural = "httproutes";
     private static readonly string[] Versions = ["v1", "v1beta1"];
 
-    public bool Handles(MigrationAction action) => action is SetRouteWeights;
+    public string Name => "gatewayAPI";
 
-    public async Task ApplyAsync(PoolMigration migration, MigrationAction action, CancellationToken cancellationToken)
+    public bool IsConfigured(PoolMigrationSpec spec) => spec.TrafficRouting?.GatewayApi is { HttpRoute.Length: > 0 };
+
+    public async Task RecordOriginalAsync(PoolMigration migration, OriginalState original, CancellationToken cancellationToken)
     {
-        var weights = (SetRouteWeights)action;
-        var ns = migration.Metadata.NamespaceProperty;
-        var (version, route) = await ReadAsync(client, ns, weights.HttpRoute, cancellationToken).ConfigureAwait(false);
+        var spec = migration.Spec.TrafficRouting!.GatewayApi!;
+        var (_, route) = await ReadAsync(client, migration.Metadata.NamespaceProperty, spec.HttpRoute, cancellationToken).ConfigureAwait(false);
         if (route is null)
-        {
-            throw new InvalidOperationException($"HTTPRoute {ns}/{weights.HttpRoute} not found (spec.trafficRouting.gatewayAPI.httpRoute)");
-        }
-
-        var changed = false;
-        foreach (var backend in BackendRefs(route))
-        {
-            var name = backend["name"]?.GetValue<string>();
-            var desired = name == weights.V1Service ? weights.V1Weight : name == weights.V2Service ? weights.V2Weight : (int?)null;
-            if (desired is { } weight && backend["weight"]?.GetValue<int>() != weight)
-            {
-                backend["weight"] = weight;
-                changed = true;
-            }
-        }
-
-        if (!changed)
         {
             return;
-        }
-
-        // Replace carries the resourceVersion read above, so a concurrent edit makes this fail instead of being lost.
-        await client.CustomObjects.ReplaceNamespacedCustomObjectAsync(
-            JsonSerializer.Deserialize<JsonElement>(route.ToJsonString()), Group, version!, ns, Plural, weights.HttpRoute,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
-
-    public static async Task<RouteObservation> ObserveAsync(IKubernetes client, string ns, GatewayApiRouting spec, CancellationToken cancellationToken)
-    {
-        var (_, route) = await ReadAsync(client, ns, spec.HttpRoute, cancellationToken).ConfigureAwait(false);
-        if (route is null)
-        {
-            return new RouteObservation(spec.HttpRoute, false, 0, 0);
         }
 
         int? v1 = null;
@@ -75,7 +45,45 @@ internal sealed class GatewayApiRouter(IKubernetes client) : ITrafficRouter
             }
         }
 
-        return new RouteObservation(spec.HttpRoute, true, v1 ?? 0, v2 ?? 0);
+        original.HttpRoute = new OriginalHttpRoute { Name = spec.HttpRoute, V1Weight = v1 ?? 0, V2Weight = v2 ?? 0 };
+        var sum = (v1 ?? 0) + (v2 ?? 0);
+        original.Weight = sum == 0 ? 0 : (int)Math.Round(100.0 * (v2 ?? 0) / sum);
+    }
+
+    public async Task ApplyAsync(PoolMigration migration, TrafficState traffic, CancellationToken cancellationToken)
+    {
+        var spec = migration.Spec.TrafficRouting!.GatewayApi!;
+        var ns = migration.Metadata.NamespaceProperty;
+        var (v1Weight, v2Weight) = traffic.RestoreOriginal
+            ? migration.Status?.Original?.HttpRoute is { } recorded ? (recorded.V1Weight, recorded.V2Weight) : (100, 0)
+            : (100 - traffic.V2Weight, traffic.V2Weight);
+        var (version, route) = await ReadAsync(client, ns, spec.HttpRoute, cancellationToken).ConfigureAwait(false);
+        if (route is null)
+        {
+            throw new InvalidOperationException($"HTTPRoute {ns}/{spec.HttpRoute} not found (spec.trafficRouting.gatewayAPI.httpRoute)");
+        }
+
+        var changed = false;
+        foreach (var backend in BackendRefs(route))
+        {
+            var name = backend["name"]?.GetValue<string>();
+            var desired = name == spec.V1Service ? v1Weight : name == spec.V2Service ? v2Weight : (int?)null;
+            if (desired is { } weight && backend["weight"]?.GetValue<int>() != weight)
+            {
+                backend["weight"] = weight;
+                changed = true;
+            }
+        }
+
+        if (!changed)
+        {
+            return;
+        }
+
+        // Replace carries the resourceVersion read above, so a concurrent edit makes this fail instead of being lost.
+        await client.CustomObjects.ReplaceNamespacedCustomObjectAsync(
+            JsonSerializer.Deserialize<JsonElement>(route.ToJsonString()), Group, version!, ns, Plural, spec.HttpRoute,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private static IEnumerable<JsonObject> BackendRefs(JsonNode route) =>

@@ -7,17 +7,15 @@ namespace PoolOperator.Routing.Replicas;
 
 /// <summary>
 /// Sets a pool Deployment's replicas with server-side apply under the field manager <c>pool-operator</c>, so the
-/// operator owns only <c>spec.replicas</c> and GitOps tools keep every other field.
+/// operator owns only <c>spec.replicas</c> and GitOps tools keep every other field. Always on: without another router,
+/// the replica split between the pools is the traffic split.
 /// </summary>
-internal sealed class ReplicaRouter(IKubernetes client) : ITrafficRouter
+internal sealed class ReplicaRouter(IKubernetes client)
 {
     public const string FieldManager = "pool-operator";
 
-    public bool Handles(MigrationAction action) => action is ScaleDeployment;
-
-    public async Task ApplyAsync(PoolMigration migration, MigrationAction action, CancellationToken cancellationToken)
+    public async Task ScaleAsync(PoolMigration migration, ScaleDeployment scale, CancellationToken cancellationToken)
     {
-        var scale = (ScaleDeployment)action;
         var body = new
         {
             apiVersion = "apps/v1",

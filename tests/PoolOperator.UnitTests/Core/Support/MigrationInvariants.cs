@@ -24,8 +24,7 @@ internal static class MigrationInvariants
         var actions = round.Actions;
         var spec = input.Migration.Spec;
         var scales = actions.OfType<ScaleDeployment>().ToList();
-        var flags = actions.OfType<PublishFlags>().ToList();
-        var routes = actions.OfType<SetRouteWeights>().ToList();
+        var traffic = actions.OfType<RouteTraffic>().ToList();
         void Require(bool condition, string what)
         {
             if (!condition)
@@ -37,10 +36,8 @@ internal static class MigrationInvariants
         Require(scales.GroupBy(s => s.Deployment).All(g => g.Count() == 1), "more than one scale of a Deployment in one round");
         Require(scales.All(s => s.Deployment == spec.V1.Deployment || s.Deployment == spec.V2.Deployment), "scaled a Deployment the migration does not own");
         Require(scales.All(s => s.Replicas >= 0), "negative replicas");
-        Require(flags.Count <= 1 && routes.Count <= 1, "more than one traffic action of a kind in one round");
-        Require(flags.All(f => f.ConfigMap == plan.Flags?.ConfigMap), "published flags that are not configured");
-        Require(routes.All(r => r.HttpRoute == plan.GatewayApi?.HttpRoute), "set weights on a route that is not configured");
-        Require(actions.Count == scales.Count + flags.Count + routes.Count, "unknown action");
+        Require(traffic.Count <= 1, "more than one traffic state in one round");
+        Require(actions.Count == scales.Count + traffic.Count, "unknown action");
         Require(round.Decision.RequeueAfter is null || round.Decision.RequeueAfter >= TimeSpan.Zero, "negative requeue");
 
         if (input.SpecErrors.Count > 0)
@@ -217,20 +214,9 @@ internal static class MigrationInvariants
             require(w1 == w0 && sh1 == sh0, "traffic moved while paused");
         }
 
-        var flags = round.Actions.OfType<PublishFlags>().SingleOrDefault();
-        if (plan.Flags is not null)
-        {
-            require(flags is not null, "forward round without the flags desired state");
-            require(flags!.V2Percent == w1 && flags.ShadowPercent == sh1 && flags.RestoreRolloutJson is null, "published flags differ from the status");
-            require(flags.Phase == after.Phase, $"published phase {flags.Phase} while the status says {after.Phase}");
-            require(Overrides(flags.Overrides) == Overrides(plan.Flags.Overrides), "overrides not published as configured");
-        }
-
-        var route = round.Actions.OfType<SetRouteWeights>().SingleOrDefault();
-        if (plan.GatewayApi is { } gateway)
-        {
-            require(route == new SetRouteWeights(gateway.HttpRoute, gateway.V1Service, 100 - w1, gateway.V2Service, w1), $"route weights {route} differ from the status weight {w1}");
-        }
+        var traffic = round.Actions.OfType<RouteTraffic>().SingleOrDefault();
+        require(traffic is not null, "forward round without the desired traffic state");
+        require(traffic!.Traffic == TrafficState.Shift(w1, sh1, after.Phase!), $"desired traffic {traffic.Traffic} differs from the status (weight {w1}, shadow {sh1}, phase {after.Phase})");
 
         var v1Share = V1Share(total, w1);
         var v2Share = Math.Max(Share(w1), Share(sh1));
@@ -292,7 +278,7 @@ internal static class MigrationInvariants
         var original = after.Original!;
         var rollback = after.Rollback;
         require(rollback is not null, "rolling back without status.rollback");
-        require((after.Weight ?? 0) == (original.HttpRoute?.V2Weight ?? 0) && (after.ShadowPercent ?? 0) == 0, "rollback did not put the traffic back");
+        require((after.Weight ?? 0) == (original.Weight ?? 0) && (after.ShadowPercent ?? 0) == 0, "rollback did not put the traffic back");
         foreach (var scale in round.Actions.OfType<ScaleDeployment>())
         {
             if (scale.Deployment == v1.Name)
@@ -312,16 +298,9 @@ internal static class MigrationInvariants
             }
         }
 
-        if (round.Actions.OfType<PublishFlags>().SingleOrDefault() is { } flags)
+        if (round.Actions.OfType<RouteTraffic>().SingleOrDefault() is { } traffic)
         {
-            var restore = original.Flags is { Existed: true, RolloutJson: { } json } ? json : null;
-            require(flags.V2Percent == 0 && flags.ShadowPercent == 0 && flags.RestoreRolloutJson == restore && flags.Phase == after.Phase, "rollback published the wrong flags");
-        }
-
-        if (round.Actions.OfType<SetRouteWeights>().SingleOrDefault() is { } route)
-        {
-            var (w1, w2) = original.HttpRoute is { } r ? (r.V1Weight, r.V2Weight) : (100, 0);
-            require(route.V1Weight == w1 && route.V2Weight == w2, "rollback set route weights other than the original ones");
+            require(traffic.Traffic == TrafficState.Restore(after.Phase!), $"rollback asked for traffic {traffic.Traffic} instead of the original");
         }
 
         if (after.Phase == Phases.RolledBack && before.Phase != Phases.RolledBack)
@@ -333,8 +312,7 @@ internal static class MigrationInvariants
         if (sameRun && before.Phase is not (Phases.RollingBack or Phases.RolledBack))
         {
             require(round.Decision.Events.Any(e => e.Type == MigrationEvent.Warning), "rollback without a Warning Event");
-            require(plan.Flags is null || round.Actions.OfType<PublishFlags>().Any(), "rollback did not restore the flags");
-            require(plan.GatewayApi is null || round.Actions.OfType<SetRouteWeights>().Any(), "rollback did not restore the route");
+            require(round.Actions.OfType<RouteTraffic>().Any(), "rollback did not restore the traffic");
         }
     }
 
@@ -375,7 +353,6 @@ internal static class MigrationInvariants
 
     public static string Describe(MigrationAction action) => action switch
     {
-        PublishFlags f => $"PublishFlags {f.ConfigMap} v2={f.V2Percent} shadow={f.ShadowPercent} phase={f.Phase} restore={f.RestoreRolloutJson ?? "-"} overrides={Overrides(f.Overrides)}",
         _ => action.ToString(),
     };
 

@@ -77,8 +77,6 @@ internal sealed class MigrationSimulator
             v2 ?? V2.Observe(),
             [.. SpecErrors],
             measurements,
-            migration.Spec.TrafficRouting?.Flags is null ? null : Flags.Observe(),
-            migration.Spec.TrafficRouting?.GatewayApi is null ? null : Route.Observe(),
             Now);
     }
 
@@ -95,6 +93,20 @@ internal sealed class MigrationSimulator
         var sent = KubernetesJson.Serialize(input.Migration);
         var decision = MigrationDecider.Decide(input);
         Assert.True(sent == KubernetesJson.Serialize(input.Migration), "the core modified the PoolMigration it was given");
+        if (before.Original is null && decision.Status.Original is { } original)
+        {
+            // As the reconciler does: each configured router snapshots its objects into the status that records the original state.
+            if (Migration.Spec.TrafficRouting?.Flags is not null)
+            {
+                Flags.RecordOriginal(original);
+            }
+
+            if (Migration.Spec.TrafficRouting?.GatewayApi is not null)
+            {
+                Route.RecordOriginal(original);
+            }
+        }
+
         var round = new SimulationRound(Rounds.Count + 1, before, input, decision);
         Rounds.Add(round);
 
@@ -257,11 +269,17 @@ internal sealed class MigrationSimulator
             case ScaleDeployment scale when scale.Deployment == V2.Name:
                 V2.Scale(scale.Replicas);
                 break;
-            case PublishFlags publish:
-                Flags.Apply(publish, $"{Migration.Metadata.NamespaceProperty}/{Migration.Metadata.Name}", Migration.Metadata.Generation ?? 1, Now);
-                break;
-            case SetRouteWeights weights:
-                Route.Apply(weights);
+            case RouteTraffic route:
+                if (Migration.Spec.TrafficRouting?.Flags is not null)
+                {
+                    Flags.Apply(Migration, route.Traffic, Now);
+                }
+
+                if (Migration.Spec.TrafficRouting?.GatewayApi is not null)
+                {
+                    Route.Apply(route.Traffic, Migration.Status?.Original?.HttpRoute);
+                }
+
                 break;
             default:
                 Assert.Fail($"unexpected action {action}");
