@@ -15,6 +15,7 @@ internal sealed class AnalysisRunner(
     ILogger<AnalysisRunner> logger) : ICheckMeasurer
 {
     private readonly IAnalysisProvider[] providers = [.. providers];
+    private readonly string providerNames = AnalysisProviderRegistry.JoinNames(providers.Select(provider => provider.Descriptor.Name), "or");
 
     /// <summary>Returns one measurement per check, in the order of <paramref name="checks"/>. Throws only when <paramref name="ct"/> is cancelled.</summary>
     public async Task<IReadOnlyList<Measurement>> MeasureAllAsync(IReadOnlyList<AnalysisCheck> checks, string @namespace, MeasurementContext context, CancellationToken ct)
@@ -33,19 +34,19 @@ internal sealed class AnalysisRunner(
     {
         Measurement Inconclusive(string message) => new(check.Name, Verdict.Inconclusive, null, null, message, timeProvider.GetUtcNow());
 
-        var candidates = providers.Where(provider => provider.CanMeasure(check)).ToArray();
+        var candidates = providers.Where(provider => provider.Descriptor.IsUsedBy(check)).ToArray();
         if (candidates.Length == 0)
         {
-            return Inconclusive("check sets no provider: set prometheus or webhook");
+            return Inconclusive($"check sets no provider: set {providerNames}");
         }
 
         if (candidates.Length > 1)
         {
-            return Inconclusive("check sets more than one provider: set exactly one of prometheus or webhook");
+            return Inconclusive($"check sets more than one provider: set exactly one of {providerNames}");
         }
 
         var provider = candidates[0];
-        var limit = CheckBudget.For(check, options.Value) + options.Value.RunnerMargin;
+        var limit = CheckBudget.For(provider.Descriptor, check, options.Value) + options.Value.RunnerMargin;
         using var deadline = new CancellationTokenSource(limit, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
 

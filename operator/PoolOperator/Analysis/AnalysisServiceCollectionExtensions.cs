@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
-using PoolOperator.Analysis.Prometheus;
-using PoolOperator.Analysis.Webhook;
 
 namespace PoolOperator.Analysis;
 
@@ -11,9 +9,10 @@ internal static class AnalysisServiceCollectionExtensions
     /// <summary>
     /// Registers the analysis providers and <see cref="AnalysisRunner"/>. Options come from the <c>Analysis</c> section of
     /// <paramref name="configuration"/> and are validated at start. Credentials are read through <c>k8s.IKubernetes</c>,
-    /// which the host registers.
+    /// which the host registers. One provider is registered per descriptor of <paramref name="providers"/>
+    /// (default: <see cref="AnalysisProviderRegistry.BuiltIn"/>).
     /// </summary>
-    public static IServiceCollection AddPoolAnalysis(this IServiceCollection services, IConfiguration? configuration = null)
+    public static IServiceCollection AddPoolAnalysis(this IServiceCollection services, IConfiguration? configuration = null, AnalysisProviderRegistry? providers = null)
     {
         ArgumentNullException.ThrowIfNull(services);
 
@@ -37,8 +36,11 @@ internal static class AnalysisServiceCollectionExtensions
         services.TryAddSingleton<CredentialResolver>();
         services.TryAddSingleton<AnalysisHttpClients>();
         services.TryAddSingleton<AnalysisResilience>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAnalysisProvider, PrometheusProvider>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAnalysisProvider, WebhookProvider>());
+        foreach (var descriptor in (providers ?? AnalysisProviderRegistry.BuiltIn).Descriptors)
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IAnalysisProvider), descriptor.ProviderType));
+        }
+
         services.TryAddSingleton<AnalysisRunner>();
         services.TryAddSingleton<ICheckMeasurer>(sp => sp.GetRequiredService<AnalysisRunner>());
         return services;

@@ -9,8 +9,11 @@ internal static class CheckEvaluator
     /// <summary>
     /// A violated bound is a failure even when another bound cannot be judged: a definite failure outranks
     /// "could not tell". Without a violated bound, any bound that cannot be judged makes the result inconclusive.
+    /// <paramref name="noBaselineReason"/> is the provider's word for a missing <paramref name="baseline"/> (e.g. which
+    /// field would configure one); without it the result says that no baseline value was measured.
     /// </summary>
-    public static Measurement Evaluate(AnalysisCheck check, double? value, double? baseline, string? inconclusiveReason, DateTimeOffset at)
+    public static Measurement Evaluate(
+        AnalysisCheck check, double? value, double? baseline, string? inconclusiveReason, DateTimeOffset at, string? noBaselineReason = null)
     {
         ArgumentNullException.ThrowIfNull(check);
         // NaN and infinities are kept out of the measurement: they are not numbers a status (JSON) can hold.
@@ -52,7 +55,7 @@ internal static class CheckEvaluator
 
         if (check.MaxRatio is not null || check.MaxDelta is not null)
         {
-            JudgeComparison(check, v, baseline, passes, failures, unknowns);
+            JudgeComparison(check, v, baseline, noBaselineReason, passes, failures, unknowns);
         }
 
         if (failures.Count > 0)
@@ -65,13 +68,12 @@ internal static class CheckEvaluator
             : Result(Verdict.Pass, string.Join("; ", passes));
     }
 
-    private static void JudgeComparison(AnalysisCheck check, double v, double? baseline, List<string> passes, List<string> failures, List<string> unknowns)
+    private static void JudgeComparison(
+        AnalysisCheck check, double v, double? baseline, string? noBaselineReason, List<string> passes, List<string> failures, List<string> unknowns)
     {
         if (baseline is not { } b)
         {
-            unknowns.Add(string.IsNullOrEmpty(check.Prometheus?.BaselineQuery)
-                ? "maxRatio/maxDelta need a baseline: set prometheus.baselineQuery"
-                : "no baseline value was measured");
+            unknowns.Add(noBaselineReason ?? "no baseline value was measured");
             return;
         }
 

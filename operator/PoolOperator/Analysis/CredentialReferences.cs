@@ -9,10 +9,7 @@ internal sealed record CredentialReferences(
     SecretKeyReference? CaSecret = null,
     ConfigMapKeyReference? CaConfigMap = null)
 {
-    public static CredentialReferences From(PrometheusCheck check) =>
-        new(check.BearerTokenSecretRef, check.BasicAuthSecretRef, check.CaSecretRef, check.CaConfigMapRef);
-
-    public static CredentialReferences From(WebhookCheck check) => new(check.BearerTokenSecretRef);
+    public static CredentialReferences None { get; } = new();
 
     public bool IsEmpty => BearerToken is null && BasicAuth is null && CaSecret is null && CaConfigMap is null;
 }

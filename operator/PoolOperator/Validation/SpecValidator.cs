@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using k8s.Models;
+using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 
 namespace PoolOperator.Validation;
@@ -20,9 +21,13 @@ public static partial class SpecValidator
     private const string ApprovalNone = "None";
 
     /// <summary>Every problem of the spec itself; empty when the spec is valid.</summary>
-    public static IReadOnlyList<ValidationError> Validate(PoolMigrationSpec spec)
+    public static IReadOnlyList<ValidationError> Validate(PoolMigrationSpec spec) => Validate(spec, AnalysisProviderRegistry.BuiltIn);
+
+    /// <summary>Every problem of the spec itself, checks judged against <paramref name="providers"/>; empty when the spec is valid.</summary>
+    internal static IReadOnlyList<ValidationError> Validate(PoolMigrationSpec spec, AnalysisProviderRegistry providers)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(providers);
         var errors = new List<ValidationError>();
 
         var v1 = ValidatePool(spec.V1, "spec.v1", errors);
@@ -44,7 +49,7 @@ public static partial class SpecValidator
         }
 
         ValidateStages(spec.Stages, errors);
-        ValidateAnalysis(spec.Analysis, errors);
+        ValidateAnalysis(spec.Analysis, providers, errors);
 
         if (spec.Rollback?.ScaleDownDelaySeconds is < 0)
         {
@@ -243,7 +248,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateAnalysis(AnalysisSpec? analysis, List<ValidationError> errors)
+    private static void ValidateAnalysis(AnalysisSpec? analysis, AnalysisProviderRegistry providers, List<ValidationError> errors)
     {
         if (analysis is null)
         {
@@ -290,31 +295,25 @@ public static partial class SpecValidator
             }
 
             ValidateName(check.Name, path + ".name", "check", names, i, "spec.analysis.checks", errors);
-            ValidateCheck(check, path, errors);
+            ValidateCheck(check, path, providers, errors);
         }
     }
 
-    private static void ValidateCheck(AnalysisCheck check, string path, List<ValidationError> errors)
+    private static void ValidateCheck(AnalysisCheck check, string path, AnalysisProviderRegistry providers, List<ValidationError> errors)
     {
-        var prometheus = check.Prometheus;
-        var webhook = check.Webhook;
-        if (prometheus is not null && webhook is not null)
+        var used = providers.UsedBy(check);
+        if (used.Count > 1)
         {
-            errors.Add(new(path, "sets both prometheus and webhook; a check has exactly one provider"));
+            errors.Add(new(path, $"{SetsSeveral(used)}; a check has exactly one provider"));
         }
-        else if (prometheus is null && webhook is null)
+        else if (used.Count == 0)
         {
-            errors.Add(new(path, "sets neither prometheus nor webhook; a check has exactly one provider"));
-        }
-
-        if (prometheus is not null)
-        {
-            ValidatePrometheus(check, prometheus, path, errors);
+            errors.Add(new(path, $"{SetsNone(providers.Descriptors)}; a check has exactly one provider"));
         }
 
-        if (webhook is not null)
+        foreach (var provider in used)
         {
-            ValidateWebhook(check, webhook, path, errors, judgeBounds: prometheus is null);
+            provider.Validate(new ProviderValidationContext(check, path, provider, used.Count > 1, providers, errors));
         }
 
         if (check.Min is { } min && check.Max is { } max && min > max)
@@ -328,83 +327,16 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidatePrometheus(AnalysisCheck check, PrometheusCheck prometheus, string path, List<ValidationError> errors)
+    private static string SetsSeveral(IReadOnlyList<IAnalysisProviderDescriptor> used) => used.Count == 2
+        ? $"sets both {used[0].Name} and {used[1].Name}"
+        : $"sets {AnalysisProviderRegistry.JoinNames(used.Select(provider => provider.Name), "and")}";
+
+    private static string SetsNone(IReadOnlyList<IAnalysisProviderDescriptor> registered) => registered.Count switch
     {
-        var prefix = path + ".prometheus";
-        if (string.IsNullOrWhiteSpace(prometheus.Query))
-        {
-            errors.Add(new(prefix + ".query", "is required: a PromQL query returning a scalar or a one-element vector"));
-        }
-
-        if (prometheus.Address is not null && !IsHttpUrl(prometheus.Address))
-        {
-            errors.Add(new(prefix + ".address", $"\"{prometheus.Address}\" is not an absolute http or https URL"));
-        }
-
-        ValidateTimeout(prometheus.TimeoutSeconds, prefix + ".timeoutSeconds", errors);
-        ValidateKeyReference(prometheus.BearerTokenSecretRef?.Name, prometheus.BearerTokenSecretRef?.Key,
-            prometheus.BearerTokenSecretRef is not null, prefix + ".bearerTokenSecretRef", "Secret", errors);
-        ValidateKeyReference(prometheus.CaSecretRef?.Name, prometheus.CaSecretRef?.Key,
-            prometheus.CaSecretRef is not null, prefix + ".caSecretRef", "Secret", errors);
-        ValidateKeyReference(prometheus.CaConfigMapRef?.Name, prometheus.CaConfigMapRef?.Key,
-            prometheus.CaConfigMapRef is not null, prefix + ".caConfigMapRef", "ConfigMap", errors);
-        if (prometheus.BasicAuthSecretRef is { } basicAuth && !KubernetesNames.IsDns1123Subdomain(basicAuth.Name))
-        {
-            errors.Add(new(prefix + ".basicAuthSecretRef.name", NameMessage(basicAuth.Name, "Secret")));
-        }
-
-        if (check.Min is null && check.Max is null && check.MaxRatio is null && check.MaxDelta is null)
-        {
-            errors.Add(new(path, "has no bound; set at least one of min, max, maxRatio or maxDelta"));
-        }
-
-        var comparative = check.MaxRatio is not null || check.MaxDelta is not null;
-        var hasBaseline = !string.IsNullOrWhiteSpace(prometheus.BaselineQuery);
-        if (prometheus.BaselineQuery is not null && !hasBaseline)
-        {
-            errors.Add(new(prefix + ".baselineQuery", "must not be empty when set"));
-        }
-        else if (comparative && !hasBaseline)
-        {
-            errors.Add(new(prefix + ".baselineQuery",
-                $"is required by {ComparativeBounds(check)}: a comparative check judges V2 against the same measurement of V1"));
-        }
-        else if (!comparative && hasBaseline)
-        {
-            errors.Add(new(prefix + ".baselineQuery", "is only used by maxRatio and maxDelta; set one of them or remove the baseline"));
-        }
-    }
-
-    private static void ValidateWebhook(AnalysisCheck check, WebhookCheck webhook, string path, List<ValidationError> errors, bool judgeBounds)
-    {
-        var prefix = path + ".webhook";
-        if (string.IsNullOrEmpty(webhook.Url))
-        {
-            errors.Add(new(prefix + ".url", "is required: an absolute http or https URL"));
-        }
-        else if (!IsHttpUrl(webhook.Url))
-        {
-            errors.Add(new(prefix + ".url", $"\"{webhook.Url}\" is not an absolute http or https URL"));
-        }
-
-        ValidateTimeout(webhook.TimeoutSeconds, prefix + ".timeoutSeconds", errors);
-        ValidateKeyReference(webhook.BearerTokenSecretRef?.Name, webhook.BearerTokenSecretRef?.Key,
-            webhook.BearerTokenSecretRef is not null, prefix + ".bearerTokenSecretRef", "Secret", errors);
-
-        // A webhook is judged by its HTTP status; bounds on it would be silently ignored.
-        if (!judgeBounds)
-        {
-            return;
-        }
-
-        foreach (var (name, value) in new[] { ("min", check.Min), ("max", check.Max), ("maxRatio", check.MaxRatio), ("maxDelta", check.MaxDelta) })
-        {
-            if (value is not null)
-            {
-                errors.Add(new($"{path}.{name}", "a webhook check passes on a 2xx answer and fails otherwise; bounds apply to prometheus checks only"));
-            }
-        }
-    }
+        1 => $"does not set {registered[0].Name}",
+        2 => $"sets neither {registered[0].Name} nor {registered[1].Name}",
+        _ => $"sets none of {AnalysisProviderRegistry.JoinNames(registered.Select(provider => provider.Name), "or")}",
+    };
 
     private static void ValidateFlags(FlagsRouting? flags, List<ValidationError> errors)
     {
@@ -499,7 +431,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateTimeout(int? timeoutSeconds, string field, List<ValidationError> errors)
+    internal static void ValidateTimeout(int? timeoutSeconds, string field, List<ValidationError> errors)
     {
         if (timeoutSeconds is < 1 or > MaxTimeoutSeconds)
         {
@@ -507,7 +439,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateKeyReference(string? name, string? key, bool present, string path, string kind, List<ValidationError> errors)
+    internal static void ValidateKeyReference(string? name, string? key, bool present, string path, string kind, List<ValidationError> errors)
     {
         if (!present)
         {
@@ -527,18 +459,11 @@ public static partial class SpecValidator
         }
     }
 
-    private static string NameMessage(string? name, string kind) => string.IsNullOrEmpty(name)
+    internal static string NameMessage(string? name, string kind) => string.IsNullOrEmpty(name)
         ? $"is required: the name of a {kind}"
         : $"\"{name}\" is not a valid {kind} name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)";
 
-    private static string ComparativeBounds(AnalysisCheck check) => (check.MaxRatio, check.MaxDelta) switch
-    {
-        (not null, not null) => "maxRatio and maxDelta",
-        (not null, null) => "maxRatio",
-        _ => "maxDelta",
-    };
-
-    private static bool IsHttpUrl(string text) =>
+    internal static bool IsHttpUrl(string text) =>
         HttpUrl().IsMatch(text)
         && Uri.TryCreate(text, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)

@@ -1,3 +1,5 @@
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PoolOperator.Analysis;
@@ -53,14 +55,31 @@ public sealed class AnalysisRunnerTests
     }
 
     [Fact]
-    public async Task Check_without_or_with_two_providers_is_inconclusive()
+    public async Task Check_without_or_with_two_providers_is_inconclusive_and_names_the_providers()
     {
-        var runner = Runner(new ScriptedProvider(check => Task.FromResult(Pass(check))), new ScriptedProvider(check => Task.FromResult(Pass(check)), check => check.Name == "both"));
+        var runner = Runner(
+            new ScriptedProvider(check => Task.FromResult(Pass(check))),
+            new ScriptedProvider(check => Task.FromResult(Pass(check)), check => check.Name == "both", name: "other"));
 
         var measurements = await runner.MeasureAllAsync([new AnalysisCheck { Name = "none" }, Named("both")], Namespace, Context, CancellationToken.None);
 
-        Assert.Contains("set prometheus or webhook", measurements[0].Message, StringComparison.Ordinal);
-        Assert.Contains("exactly one", measurements[1].Message, StringComparison.Ordinal);
+        Assert.Equal(Verdict.Inconclusive, measurements[0].Verdict);
+        Assert.Equal("check sets no provider: set scripted or other", measurements[0].Message);
+        Assert.Equal(Verdict.Inconclusive, measurements[1].Verdict);
+        Assert.Equal("check sets more than one provider: set exactly one of scripted or other", measurements[1].Message);
+    }
+
+    [Fact]
+    public async Task Built_in_providers_are_named_when_a_check_sets_none()
+    {
+        using var services = new ServiceCollection()
+            .AddSingleton<IKubernetes>(new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }))
+            .AddPoolAnalysis()
+            .BuildServiceProvider();
+
+        var measurements = await services.GetRequiredService<ICheckMeasurer>().MeasureAllAsync([new AnalysisCheck { Name = "none" }], Namespace, Context, CancellationToken.None);
+
+        Assert.Equal("check sets no provider: set prometheus or webhook", measurements[0].Message);
     }
 
     [Fact]
@@ -83,10 +102,29 @@ public sealed class AnalysisRunnerTests
 
     private static Measurement Pass(AnalysisCheck check) => new(check.Name, Verdict.Pass, null, null, "ok", DateTimeOffset.UnixEpoch);
 
-    private sealed class ScriptedProvider(Func<AnalysisCheck, Task<Measurement>> measure, Func<AnalysisCheck, bool>? canMeasure = null) : IAnalysisProvider
+    private sealed class ScriptedProvider(Func<AnalysisCheck, Task<Measurement>> measure, Func<AnalysisCheck, bool>? uses = null, string name = "scripted") : IAnalysisProvider
     {
-        public bool CanMeasure(AnalysisCheck check) => canMeasure?.Invoke(check) ?? check.Webhook is not null;
+        public IAnalysisProviderDescriptor Descriptor { get; } = new ScriptedDescriptor(name, uses ?? (check => check.Webhook is not null));
 
         public Task<Measurement> MeasureAsync(AnalysisCheck check, string @namespace, MeasurementContext context, CancellationToken cancellationToken) => measure(check);
+    }
+
+    private sealed class ScriptedDescriptor(string name, Func<AnalysisCheck, bool> uses) : IAnalysisProviderDescriptor
+    {
+        public string Name => name;
+
+        public Type ProviderType => typeof(ScriptedProvider);
+
+        public string? OwnVerdict => null;
+
+        public bool IsUsedBy(AnalysisCheck check) => uses(check);
+
+        public int? TimeoutSeconds(AnalysisCheck check) => null;
+
+        public CredentialReferences Credentials(AnalysisCheck check) => CredentialReferences.None;
+
+        public void Validate(ProviderValidationContext context)
+        {
+        }
     }
 }

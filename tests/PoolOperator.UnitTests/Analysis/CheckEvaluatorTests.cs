@@ -99,14 +99,25 @@ public sealed class CheckEvaluatorTests
     }
 
     [Fact]
-    public void Comparative_bound_without_baseline_query_is_inconclusive_and_names_the_field()
+    public void Comparative_bound_without_baseline_is_inconclusive_with_the_providers_reason()
     {
         var check = new AnalysisCheck { Name = "c", MaxRatio = 1.2, Prometheus = new PrometheusCheck { Query = "q" } };
+
+        var measurement = CheckEvaluator.Evaluate(check, 0.3, null, null, At, noBaselineReason: "set the baseline field");
+
+        Assert.Equal(Verdict.Inconclusive, measurement.Verdict);
+        Assert.Equal("set the baseline field", measurement.Message);
+    }
+
+    [Fact]
+    public void Comparative_bound_without_baseline_value_is_inconclusive()
+    {
+        var check = new AnalysisCheck { Name = "c", MaxDelta = 0.1, Prometheus = new PrometheusCheck { Query = "q", BaselineQuery = "b" } };
 
         var measurement = CheckEvaluator.Evaluate(check, 0.3, null, null, At);
 
         Assert.Equal(Verdict.Inconclusive, measurement.Verdict);
-        Assert.Contains("baselineQuery", measurement.Message, StringComparison.Ordinal);
+        Assert.Equal("no baseline value was measured", measurement.Message);
     }
 
     [Fact]

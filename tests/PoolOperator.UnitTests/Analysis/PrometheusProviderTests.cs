@@ -144,6 +144,16 @@ public sealed class PrometheusProviderTests
     }
 
     [Fact]
+    public async Task Comparative_check_without_baseline_query_names_the_field()
+    {
+        var measurement = await Prometheus(StubHttpMessageHandler.Json(Vector("0.3"))).MeasureAsync(
+            PrometheusCheck("v2", maxRatio: 1.2), Namespace, Context, CancellationToken.None);
+
+        Assert.Equal(Verdict.Inconclusive, measurement.Verdict);
+        Assert.Equal("maxRatio/maxDelta need a baseline: set prometheus.baselineQuery", measurement.Message);
+    }
+
+    [Fact]
     public async Task Violated_max_fails_even_when_the_baseline_is_missing()
     {
         var handler = new StubHttpMessageHandler(request => new HttpResponseMessage(HttpStatusCode.OK)

@@ -22,7 +22,7 @@ internal sealed class PrometheusProvider(
 
     private static readonly AnalysisResilience.Policy Policy = new("prometheus", IsTransient, IsTransient);
 
-    public bool CanMeasure(AnalysisCheck check) => check?.Prometheus is not null;
+    public IAnalysisProviderDescriptor Descriptor => PrometheusDescriptor.Instance;
 
     public async Task<Measurement> MeasureAsync(AnalysisCheck check, string @namespace, MeasurementContext context, CancellationToken cancellationToken)
     {
@@ -52,13 +52,13 @@ internal sealed class PrometheusProvider(
             return Inconclusive($"Prometheus address '{addressText}' is not an absolute http(s) URL");
         }
 
-        var resolution = await credentialResolver.ResolveAsync(@namespace, CredentialReferences.From(spec), cancellationToken).ConfigureAwait(false);
+        var resolution = await credentialResolver.ResolveAsync(@namespace, Descriptor.Credentials(check), cancellationToken).ConfigureAwait(false);
         if (resolution.Credentials is not { } credentials)
         {
             return Inconclusive(resolution.Problem!);
         }
 
-        var budget = CheckBudget.For(check, settings);
+        var budget = CheckBudget.For(Descriptor, check, settings);
         var query = new QueryCall(
             baseUri,
             EndpointAddress.Of(baseUri),
@@ -100,7 +100,8 @@ internal sealed class PrometheusProvider(
             return CheckEvaluator.Evaluate(check, null, baseline?.Value, value.Problem, call.EvaluationTime);
         }
 
-        var measurement = CheckEvaluator.Evaluate(check, value.Value, baseline?.Value, null, call.EvaluationTime);
+        var noBaselineReason = string.IsNullOrEmpty(spec.BaselineQuery) ? "maxRatio/maxDelta need a baseline: set prometheus.baselineQuery" : null;
+        var measurement = CheckEvaluator.Evaluate(check, value.Value, baseline?.Value, null, call.EvaluationTime, noBaselineReason);
 
         // A violated min/max stays a failure even without a baseline; only an otherwise undecided result
         // reports why the baseline is missing.

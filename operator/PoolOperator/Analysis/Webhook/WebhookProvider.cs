@@ -26,7 +26,7 @@ internal sealed class WebhookProvider(
     // Timeouts and transport errors still count against the address so a dead endpoint opens its circuit.
     private static readonly AnalysisResilience.Policy Policy = new("webhook", NeverReachedServer, IsTransportFailure);
 
-    public bool CanMeasure(AnalysisCheck check) => check?.Webhook is not null;
+    public IAnalysisProviderDescriptor Descriptor => WebhookDescriptor.Instance;
 
     public async Task<Measurement> MeasureAsync(AnalysisCheck check, string @namespace, MeasurementContext context, CancellationToken cancellationToken)
     {
@@ -45,13 +45,13 @@ internal sealed class WebhookProvider(
             return Result(Verdict.Inconclusive, $"webhook url '{spec.Url}' is not an absolute http(s) URL");
         }
 
-        var resolution = await credentialResolver.ResolveAsync(@namespace, CredentialReferences.From(spec), cancellationToken).ConfigureAwait(false);
+        var resolution = await credentialResolver.ResolveAsync(@namespace, Descriptor.Credentials(check), cancellationToken).ConfigureAwait(false);
         if (resolution.Credentials is not { } credentials)
         {
             return Result(Verdict.Inconclusive, resolution.Problem!);
         }
 
-        var budget = CheckBudget.For(check, options.Value);
+        var budget = CheckBudget.For(Descriptor, check, options.Value);
         var address = EndpointAddress.Of(uri);
         var payload = WebhookPayload.From(context);
         Measurement measurement;
