@@ -24,7 +24,9 @@ public sealed class AnalysisRegistrationTests
         Assert.Equal(TimeSpan.FromSeconds(15), options.DefaultTimeout);
         Assert.Equal(1, options.RetryCount);
         Assert.NotNull(provider.GetRequiredService<AnalysisRunner>());
-        Assert.Equal(2, provider.GetServices<IAnalysisProvider>().Count());
+        Assert.Equal(
+            AnalysisProviderRegistry.BuiltIn.Descriptors.Select(descriptor => descriptor.Name),
+            provider.GetServices<IAnalysisProvider>().Select(registered => registered.Descriptor.Name));
     }
 
     [Theory]
