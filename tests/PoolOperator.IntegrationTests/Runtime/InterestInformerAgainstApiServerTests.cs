@@ -70,7 +70,7 @@ public sealed class InterestInformerAgainstApiServerTests(ClusterFixture cluster
         var ns = await cluster.CreateNamespaceAsync("interest");
         await CreatePodsAsync(ns, Enumerable.Range(0, 3).Select(i => Pod($"a-{i}", ("app", "pool-a"))));
         await CreatePodsAsync(ns, Enumerable.Range(0, 4).Select(i => Pod($"b-{i}", ("app", "pool-b"))));
-        var source = new CountingSource<V1Pod>(new PodSource(_client));
+        var source = new CountingSource<V1Pod>(ResourceSources.Pods(_client));
         var informer = new InterestInformer<V1Pod>(source, null, TimeProvider.System, NullLogger<InterestInformer<V1Pod>>.Instance);
         var events = Collect(informer);
         var run = informer.RunAsync(_stop.Token);

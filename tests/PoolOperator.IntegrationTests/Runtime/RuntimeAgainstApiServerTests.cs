@@ -37,7 +37,7 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
     {
         var ns = await cluster.CreateNamespaceAsync("rt");
         await CreateWidgetAsync(ns, Widget.New("existing"));
-        var informer = Informer(new CustomResourceSource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural), ns);
+        var informer = Informer(ResourceSources.CustomResource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural), ns);
         var events = Collect(informer);
         var run = informer.RunAsync(_stop.Token);
         await informer.WaitForSyncAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
@@ -65,7 +65,7 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         var ns = await cluster.CreateNamespaceAsync("rt");
         await CreateWidgetAsync(ns, Widget.New("kept"));
         await CreateWidgetAsync(ns, Widget.New("doomed"));
-        var source = new InterruptibleSource<Widget>(new CustomResourceSource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural));
+        var source = new InterruptibleSource<Widget>(ResourceSources.CustomResource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural));
         var informer = Informer(source, ns);
         var events = Collect(informer);
         var run = informer.RunAsync(_stop.Token);
@@ -105,8 +105,8 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         await _client.CoreV1.CreateNamespacedPodAsync(Pod("mine", "pool-v1"), ns);
         await _client.CoreV1.CreateNamespacedPodAsync(Pod("theirs", "unrelated"), ns);
 
-        var deployments = Informer(new DeploymentSource(_client), ns);
-        var pods = Informer(new PodSource(_client, "app=pool-v1"), ns);
+        var deployments = Informer(ResourceSources.Deployments(_client), ns);
+        var pods = Informer(ResourceSources.Pods(_client, "app=pool-v1"), ns);
         var podEvents = Collect(pods);
         var runs = new[] { deployments.RunAsync(_stop.Token), pods.RunAsync(_stop.Token) };
         await Task.WhenAll(deployments.WaitForSyncAsync(_stop.Token), pods.WaitForSyncAsync(_stop.Token)).WaitAsync(TimeSpan.FromSeconds(10));
@@ -131,8 +131,8 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         await CreateWidgetAsync(ns, Widget.New("migration", "pool-v2"));
         await CreateWidgetAsync(ns, Widget.New("bystander", "other"));
 
-        var widgets = Informer(new CustomResourceSource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural), ns);
-        var deployments = Informer(new DeploymentSource(_client), ns);
+        var widgets = Informer(ResourceSources.CustomResource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural), ns);
+        var deployments = Informer(ResourceSources.Deployments(_client), ns);
         var reconciled = new ConcurrentQueue<(NamespacedName Key, TimeSpan At)>();
         var clock = Stopwatch.StartNew();
         var controller = new Controller<NamespacedName>(
