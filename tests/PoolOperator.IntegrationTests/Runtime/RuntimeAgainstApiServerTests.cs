@@ -235,7 +235,11 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
     {
         var ns = await cluster.CreateNamespaceAsync("rt");
         var widget = await CreateWidgetAsync(ns, Widget.New("noisy"));
-        var recorder = new EventRecorder(_client, "pool-operator", "replica-a", TimeProvider.System, NullLogger.Instance);
+        var recorder = new EventRecorder(_client, RuntimeDefaults.ComponentName, "replica-a", TimeProvider.System, NullLogger.Instance)
+        {
+            // Every repeat reaches the apiserver at once, instead of at most once per interval.
+            RepeatUpdateInterval = TimeSpan.Zero,
+        };
 
         await recorder.WarningAsync(widget, "AnalysisFailed", "error rate 0.2 > 0.01");
         await recorder.WarningAsync(widget, "AnalysisFailed", "error rate 0.2 > 0.01");
@@ -250,6 +254,25 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         Assert.Equal("pool-operator", repeated.Source.Component);
         Assert.Equal(widget.Metadata.Uid, repeated.InvolvedObject.Uid);
         Assert.Equal("Widget", repeated.InvolvedObject.Kind);
+    }
+
+    [Fact]
+    public async Task AKeyedEventIsCreatedOnceAcrossReplicasAndRestarts()
+    {
+        var ns = await cluster.CreateNamespaceAsync("rt");
+        var widget = await CreateWidgetAsync(ns, Widget.New("migrating"));
+        var leader = new EventRecorder(_client, RuntimeDefaults.ComponentName, "replica-a", TimeProvider.System, NullLogger.Instance);
+        var nextLeader = new EventRecorder(_client, RuntimeDefaults.ComponentName, "replica-b", TimeProvider.System, NullLogger.Instance);
+
+        await leader.RecordOnceAsync(widget, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+        await leader.RecordOnceAsync(widget, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+        await nextLeader.RecordOnceAsync(widget, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+        await nextLeader.RecordOnceAsync(widget, EventType.Normal, "StageStarted", "canary-25 started", "run-1/canary-25");
+
+        var events = (await _client.CoreV1.ListNamespacedEventAsync(ns)).Items.OrderBy(e => e.Message, StringComparer.Ordinal).ToList();
+        Assert.Equal(["canary-25 started", "canary-5 started"], events.Select(e => e.Message));
+        Assert.Equal(["replica-b", "replica-a"], events.Select(e => e.ReportingInstance));
+        Assert.All(events, e => Assert.Equal(1, e.Count));
     }
 
     private static async Task LeadUntilCancelled(TaskCompletionSource<CancellationToken> leading, CancellationToken token)

@@ -34,7 +34,7 @@ internal sealed class FlagsRouter(IKubernetes client, TimeProvider time) : ITraf
         {
             apiVersion = "v1",
             kind = "ConfigMap",
-            metadata = new { name = publish.ConfigMap, @namespace = ns, labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "pool-operator" } },
+            metadata = new { name = publish.ConfigMap, @namespace = ns, labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = Runtime.RuntimeDefaults.ComponentName } },
             data = new Dictionary<string, string> { [DataKey] = desired },
         };
         await client.CoreV1.PatchNamespacedConfigMapAsync(

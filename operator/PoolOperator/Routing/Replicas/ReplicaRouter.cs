@@ -11,7 +11,7 @@ namespace PoolOperator.Routing.Replicas;
 /// </summary>
 internal sealed class ReplicaRouter(IKubernetes client) : ITrafficRouter
 {
-    public const string FieldManager = "pool-operator";
+    public const string FieldManager = Runtime.RuntimeDefaults.ComponentName;
 
     public bool Handles(MigrationAction action) => action is ScaleDeployment;
 
