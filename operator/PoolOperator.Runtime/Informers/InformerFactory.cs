@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace PoolOperator.Runtime.Informers;
 
-/// <summary>Creates informers that watch the namespaces of <see cref="OperatorRuntimeOptions.Namespaces"/>.</summary>
+/// <summary>Creates informers that watch the namespaces of <see cref="OperatorRuntimeOptions.Namespaces"/> (all when empty).</summary>
 public sealed class InformerFactory(
     IKubernetes client,
     IOptions<OperatorRuntimeOptions> options,
@@ -20,13 +20,37 @@ public sealed class InformerFactory(
     /// <summary>An informer over the namespaced custom resource <paramref name="plural"/>.<paramref name="group"/>/<paramref name="version"/>.</summary>
     public ResourceInformer<T> CustomResource<T>(string group, string version, string plural, string? labelSelector = null)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        Create(new CustomResourceSource<T>(client, group, version, plural, labelSelector));
+        Create(ResourceSources.CustomResource<T>(client, group, version, plural, labelSelector));
 
     /// <summary>An informer over Deployments, optionally only those matching <paramref name="labelSelector"/>.</summary>
     public ResourceInformer<V1Deployment> Deployments(string? labelSelector = null) =>
-        Create(new DeploymentSource(client, labelSelector));
+        Create(ResourceSources.Deployments(client, labelSelector));
 
     /// <summary>An informer over Pods, optionally only those matching <paramref name="labelSelector"/>.</summary>
     public ResourceInformer<V1Pod> Pods(string? labelSelector = null) =>
-        Create(new PodSource(client, labelSelector));
+        Create(ResourceSources.Pods(client, labelSelector));
+
+    /// <summary>An informer over <paramref name="source"/> that caches only objects someone declared an interest in.</summary>
+    public InterestInformer<T> CreateOfInterest<T>(IResourceSource<T> source, Func<T, T>? transform = null)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        new(source, options.Value.Namespaces, timeProvider, loggerFactory.CreateLogger<InterestInformer<T>>(), transform);
+
+    /// <summary>
+    /// An informer over the Pods someone declared an interest in; <paramref name="transform"/> (say, dropping managedFields
+    /// and the parts of the spec nobody reads) is applied to each before it is cached.
+    /// </summary>
+    public InterestInformer<V1Pod> PodsOfInterest(Func<V1Pod, V1Pod>? transform = null) =>
+        CreateOfInterest(ResourceSources.Pods(client), transform);
+
+    /// <summary>An informer over the ConfigMaps someone declared an interest in.</summary>
+    public InterestInformer<V1ConfigMap> ConfigMapsOfInterest() =>
+        CreateOfInterest(ResourceSources.ConfigMaps(client));
+
+    /// <summary>
+    /// An informer over the objects of the namespaced custom resource <paramref name="plural"/>.<paramref name="group"/>/<paramref name="version"/>
+    /// someone declared an interest in; while the resource is not installed its namespaces count as synced and empty.
+    /// </summary>
+    public InterestInformer<T> CustomResourcesOfInterest<T>(string group, string version, string plural)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        CreateOfInterest(ResourceSources.CustomResource<T>(client, group, version, plural));
 }

@@ -45,7 +45,7 @@ internal sealed class FlagsRouter(IKubernetes client, TimeProvider time) : ITraf
         {
             apiVersion = "v1",
             kind = "ConfigMap",
-            metadata = new { name = flags.ConfigMap, @namespace = ns, labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = ReplicaRouter.FieldManager } },
+            metadata = new { name = flags.ConfigMap, @namespace = ns, labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = Runtime.RuntimeDefaults.ComponentName } },
             data = new Dictionary<string, string> { [DataKey] = desired },
         };
         await client.CoreV1.PatchNamespacedConfigMapAsync(
