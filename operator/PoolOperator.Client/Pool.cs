@@ -1,0 +1,11 @@
+namespace PoolOperator.Client;
+
+/// <summary>The two implementations a migration moves between.</summary>
+public enum Pool
+{
+    /// <summary>The implementation being retired; everything goes here when in doubt.</summary>
+    V1,
+
+    /// <summary>The implementation being introduced.</summary>
+    V2,
+}
