@@ -14,10 +14,13 @@ internal sealed partial class V2CircuitBreaker
     private readonly CircuitBreakerStateProvider stateProvider = new();
     private readonly CircuitBreakerManualControl manualControl = new();
     private readonly bool enabled;
+    private readonly TimeProvider time;
+    private long openUntilTicks;
 
     public V2CircuitBreaker(BreakerOptions options, TimeProvider time, Action<BreakerState> changed, ILogger logger)
     {
         enabled = options.Enabled;
+        this.time = time;
         if (!enabled)
         {
             pipeline = ResiliencePipeline.Empty;
@@ -37,6 +40,10 @@ internal sealed partial class V2CircuitBreaker
                 ManualControl = manualControl,
                 OnOpened = args =>
                 {
+                    // Isolation opens "forever" (TimeSpan.MaxValue): saturate instead of overflowing.
+                    var now = time.GetUtcNow().UtcTicks;
+                    var until = args.BreakDuration.Ticks >= DateTimeOffset.MaxValue.UtcTicks - now ? DateTimeOffset.MaxValue.UtcTicks : now + args.BreakDuration.Ticks;
+                    Interlocked.Exchange(ref openUntilTicks, until);
                     LogOpened(logger, args.BreakDuration.TotalSeconds, args.Outcome.Exception?.GetType().Name ?? "failure");
                     changed(args.IsManual ? BreakerState.Isolated : BreakerState.Open);
                     return default;
@@ -66,8 +73,17 @@ internal sealed partial class V2CircuitBreaker
         _ => BreakerState.Closed,
     };
 
-    /// <summary>True when a live V2 call would be refused right now.</summary>
-    public bool RefusesCalls => State is BreakerState.Open or BreakerState.Isolated;
+    /// <summary>
+    /// True while V2 calls would be refused. Polly moves to half-open only when a call is attempted after the break,
+    /// so once the break has elapsed this turns false and the next call becomes the trial.
+    /// </summary>
+    public bool RefusesCalls => State switch
+    {
+        BreakerState.Isolated => true,
+        BreakerState.Open => time.GetUtcNow().UtcTicks < Interlocked.Read(ref openUntilTicks),
+        BreakerState.Closed or BreakerState.HalfOpen => false,
+        _ => false,
+    };
 
     /// <summary>Runs <paramref name="call"/> through the breaker; throws <see cref="BrokenCircuitException"/> when open.</summary>
     public ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken) =>
