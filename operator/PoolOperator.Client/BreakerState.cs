@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace PoolOperator.Client;
 
 /// <summary>State of the circuit breaker on live V2 calls (the values of the <c>poolmigration.breaker.state</c> gauge).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BreakerState>))]
 public enum BreakerState
 {
     /// <summary>V2 gets its share of calls.</summary>

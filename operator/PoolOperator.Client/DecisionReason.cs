@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace PoolOperator.Client;
 
 /// <summary>Why a session went where it went, in order of precedence.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DecisionReason>))]
 public enum DecisionReason
 {
     /// <summary>A pool forced in code, per call or for the whole client.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace PoolOperator.Client;
 
 /// <summary>How a V2 result differs from V1's, most serious first.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DifferenceKind>))]
 public enum DifferenceKind
 {
     /// <summary>One side succeeded and the other threw.</summary>

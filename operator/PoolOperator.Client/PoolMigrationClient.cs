@@ -296,16 +296,14 @@ public sealed partial class PoolMigrationClient : IAsyncDisposable
                 : new PoolDecision(pinned, DecisionReason.SessionOverride, false);
         }
 
-        var v2Percent = flags.V2Percent;
-        if (v2Percent >= 100 || (v2Percent > 0 && SessionBuckets.IsWithin(SessionBuckets.SelectionBucket(sessionKey), v2Percent)))
+        SessionBuckets.Classify(sessionKey, flags.V2Percent, flags.ShadowPercent, out var onV2, out var shadowed);
+        if (onV2)
         {
             return breaker.RefusesCalls
                 ? new PoolDecision(Pool.V1, DecisionReason.BreakerOpen, false)
                 : new PoolDecision(Pool.V2, DecisionReason.Percentage, false);
         }
 
-        var shadowPercent = flags.ShadowPercent;
-        var shadowed = shadowPercent >= 100 || (shadowPercent > 0 && SessionBuckets.IsWithin(SessionBuckets.ShadowBucket(sessionKey), shadowPercent));
         return new PoolDecision(Pool.V1, DecisionReason.Percentage, shadowed);
     }
 

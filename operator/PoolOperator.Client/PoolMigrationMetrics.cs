@@ -34,7 +34,8 @@ internal sealed class PoolMigrationMetrics : IDisposable
         comparisons = meter.CreateCounter<long>("poolmigration.shadow.comparisons", description: "Shadow comparisons, by outcome (match, mismatch) and the most serious difference category");
         differences = meter.CreateCounter<long>("poolmigration.shadow.differences", description: "Differences found by shadow comparisons, by category");
         drops = meter.CreateCounter<long>("poolmigration.shadow.drops", description: "Shadow calls dropped because the shadow queue was full");
-        shadowDuration = meter.CreateHistogram<double>("poolmigration.shadow.duration", unit: "s", description: "Time V2 took to answer a shadow call");
+        shadowDuration = meter.CreateHistogram("poolmigration.shadow.duration", unit: "s", description: "Time V2 took to answer a shadow call",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         breakerTransitions = meter.CreateCounter<long>("poolmigration.breaker.transitions", description: "Circuit breaker state changes, by the state entered");
         flagReloads = meter.CreateCounter<long>("poolmigration.flags.reloads", description: "Reads of the flags document, by result (applied, unchanged, missing, malformed, error)");
         routerCalls = meter.CreateCounter<long>("poolmigration.router.calls", description: "Calls through a compatibility router, by operation and the pool that answered");

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace PoolOperator.Client;
 
 /// <summary>
@@ -11,7 +13,7 @@ public sealed record RolloutFlags
     {
         Migration = "",
         Phase = "",
-        Overrides = new Dictionary<string, Pool>(StringComparer.Ordinal),
+        Overrides = FrozenDictionary<string, Pool>.Empty,
         IsDocument = false,
     };
 

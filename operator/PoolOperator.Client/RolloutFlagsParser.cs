@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 
@@ -154,6 +155,8 @@ public static class RolloutFlagsParser
             result[entry.Name] = pool;
         }
 
+        // Looked up on every decision: a frozen dictionary rejects most keys by length without hashing them.
+        overrides = result.ToFrozenDictionary(StringComparer.Ordinal);
         return true;
     }
 }

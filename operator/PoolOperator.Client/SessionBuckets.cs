@@ -33,6 +33,38 @@ public static class SessionBuckets
     /// <summary>True when a session in <paramref name="bucket"/> falls within <paramref name="percent"/> (0–100).</summary>
     public static bool IsWithin(int bucket, int percent) => bucket < percent * 100;
 
+    /// <summary>
+    /// The routing decision's hashing in one pass over the key's UTF-8 bytes: whether the session is on V2 at
+    /// <paramref name="v2Percent"/>, and, only when it is not, whether it is shadowed at <paramref name="shadowPercent"/>.
+    /// </summary>
+    internal static void Classify(string sessionKey, int v2Percent, int shadowPercent, out bool onV2, out bool shadowed)
+    {
+        onV2 = v2Percent >= 100;
+        shadowed = false;
+        if (onV2 || (v2Percent <= 0 && shadowPercent <= 0))
+        {
+            return;
+        }
+
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(sessionKey.Length);
+        byte[]? rented = null;
+        var buffer = maxBytes <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
+        try
+        {
+            var bytes = buffer[..Encoding.UTF8.GetBytes(sessionKey, buffer)];
+            onV2 = v2Percent > 0 && IsWithin((int)(XxHash64.HashToUInt64(bytes, SelectionSeed) % BucketCount), v2Percent);
+            shadowed = !onV2 && (shadowPercent >= 100
+                || (shadowPercent > 0 && IsWithin((int)(XxHash64.HashToUInt64(bytes, ShadowSeed) % BucketCount), shadowPercent)));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
     /// <summary>XXH64 of the UTF-8 bytes of <paramref name="sessionKey"/> with <paramref name="seed"/>, modulo <see cref="BucketCount"/>.</summary>
     public static int Bucket(string sessionKey, long seed)
     {

@@ -11,11 +11,13 @@ namespace PoolOperator.Client;
 internal sealed partial class V2CircuitBreaker
 {
     private readonly ResiliencePipeline pipeline;
-    private readonly CircuitBreakerStateProvider stateProvider = new();
     private readonly CircuitBreakerManualControl manualControl = new();
     private readonly bool enabled;
     private readonly TimeProvider time;
     private long openUntilTicks;
+
+    // Mirrors Polly's state from its callbacks: read on every decision, where the state provider's lock would cost.
+    private volatile BreakerState state = BreakerState.Closed;
 
     public V2CircuitBreaker(BreakerOptions options, TimeProvider time, Action<BreakerState> changed, ILogger logger)
     {
@@ -36,7 +38,6 @@ internal sealed partial class V2CircuitBreaker
                 BreakDuration = options.BreakDuration,
                 // A caller giving up is not V2 failing.
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
-                StateProvider = stateProvider,
                 ManualControl = manualControl,
                 OnOpened = args =>
                 {
@@ -45,18 +46,21 @@ internal sealed partial class V2CircuitBreaker
                     var until = args.BreakDuration.Ticks >= DateTimeOffset.MaxValue.UtcTicks - now ? DateTimeOffset.MaxValue.UtcTicks : now + args.BreakDuration.Ticks;
                     Interlocked.Exchange(ref openUntilTicks, until);
                     LogOpened(logger, args.BreakDuration.TotalSeconds, args.Outcome.Exception?.GetType().Name ?? "failure");
-                    changed(args.IsManual ? BreakerState.Isolated : BreakerState.Open);
+                    state = args.IsManual ? BreakerState.Isolated : BreakerState.Open;
+                    changed(state);
                     return default;
                 },
                 OnHalfOpened = _ =>
                 {
                     LogHalfOpened(logger);
+                    state = BreakerState.HalfOpen;
                     changed(BreakerState.HalfOpen);
                     return default;
                 },
                 OnClosed = _ =>
                 {
                     LogClosed(logger);
+                    state = BreakerState.Closed;
                     changed(BreakerState.Closed);
                     return default;
                 },
@@ -64,14 +68,7 @@ internal sealed partial class V2CircuitBreaker
             .Build();
     }
 
-    public BreakerState State => !enabled ? BreakerState.Closed : stateProvider.CircuitState switch
-    {
-        CircuitState.Open => BreakerState.Open,
-        CircuitState.HalfOpen => BreakerState.HalfOpen,
-        CircuitState.Isolated => BreakerState.Isolated,
-        CircuitState.Closed => BreakerState.Closed,
-        _ => BreakerState.Closed,
-    };
+    public BreakerState State => state;
 
     /// <summary>
     /// True while V2 calls would be refused. Polly moves to half-open only when a call is attempted after the break,
