@@ -47,16 +47,33 @@ public sealed class KubernetesFlagsSourceTests(KubernetesApiFixture api) : IClas
     {
         await api.Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(Documents.Rollout(50)), ns);
         await using var client = KubernetesClient();
+        using var metrics = new MetricRecorder(client.Meter);
+        var applied = new List<(long Generation, int V2Percent)>();
+        client.FlagsChanged += (_, flags) =>
+        {
+            lock (applied)
+            {
+                applied.Add((flags.Generation, flags.V2Percent));
+            }
+        };
         await client.StartAsync();
         Assert.Equal(50, client.Flags.V2Percent);
 
-        // Each problem is followed by a good document: seeing the good one proves the bad one was read first.
+        // Each problem is followed by a good document: the watch delivers in order, so seeing the good one proves
+        // the bad one was read before it.
         await ReplaceAsync("{\"v2Percent\": \"fifty\"}");
         await client.WaitForAsync(f => f.Generation == 2, () => ReplaceAsync(Documents.Rollout(50, generation: 2)));
+        Assert.Equal(1, metrics.Sum("poolmigration.flags.reloads", ("result", "malformed")));
 
         await api.Client.CoreV1.DeleteNamespacedConfigMapAsync(ConfigMapName, ns);
         await client.WaitForAsync(f => f.Generation == 3, () => api.Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(Documents.Rollout(75, generation: 3)), ns));
-        Assert.Equal(75, client.Flags.V2Percent);
+        Assert.Equal(1, metrics.Sum("poolmigration.flags.reloads", ("result", "missing")));
+
+        // Neither problem replaced the state in use: only valid documents were ever applied.
+        lock (applied)
+        {
+            Assert.Equal([(1L, 50), (2L, 50), (3L, 75)], applied);
+        }
     }
 
     [KubernetesClusterFact]
