@@ -126,7 +126,7 @@ internal sealed partial class PoolMigrationReconciler(
             }
         }
 
-        foreach (var migrationEvent in decision.Events.Concat(MilestoneEvents.For(decision.Status)))
+        foreach (var migrationEvent in decision.Events)
         {
             await events.RecordAsync(migration, migrationEvent, cancellationToken).ConfigureAwait(false);
         }
@@ -139,7 +139,7 @@ internal sealed partial class PoolMigrationReconciler(
     {
         var status = migration.Status;
         var plan = MigrationPlan.From(migration.Spec);
-        var analysing = status?.Phase is Phases.Initializing or Phases.Shadowing or Phases.Progressing or Phases.AwaitingApproval or Phases.Completing or Phases.Paused;
+        var analysing = status?.Phase is { } phase && Phases.Analysing.Contains(phase);
         if (!analysing || plan.Checks.Count == 0 || world.V1 is null || world.V2 is null)
         {
             return [];

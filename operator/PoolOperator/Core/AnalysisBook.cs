@@ -1,4 +1,3 @@
-using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 
 namespace PoolOperator.Core;

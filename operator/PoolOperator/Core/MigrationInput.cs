@@ -1,6 +1,4 @@
-using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
-using PoolOperator.Validation;
 
 namespace PoolOperator.Core;
 
@@ -14,7 +12,7 @@ internal sealed record MigrationInput(
     PoolMigration Migration,
     DeploymentObservation? V1,
     DeploymentObservation? V2,
-    IReadOnlyList<ValidationError> SpecErrors,
+    IReadOnlyList<SpecProblem> SpecErrors,
     IReadOnlyList<Measurement> Measurements,
     DateTimeOffset Now,
     DateTimeOffset? NextAnalysisAt = null);

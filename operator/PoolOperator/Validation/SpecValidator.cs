@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using PoolOperator.Core;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
 
@@ -20,10 +21,10 @@ public static partial class SpecValidator
     private const string ApprovalNone = "None";
 
     /// <summary>Every problem of the spec itself; empty when the spec is valid.</summary>
-    public static IReadOnlyList<ValidationError> Validate(PoolMigrationSpec spec)
+    public static IReadOnlyList<SpecProblem> Validate(PoolMigrationSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var errors = new List<ValidationError>();
+        var errors = new List<SpecProblem>();
 
         var v1 = ValidatePool(spec.V1, "spec.v1", errors);
         var v2 = ValidatePool(spec.V2, "spec.v2", errors);
@@ -65,10 +66,10 @@ public static partial class SpecValidator
     /// Problems only the cluster reveals: a missing Deployment (null), or two Deployments whose selectors
     /// would each count and scale the other's pods.
     /// </summary>
-    public static IReadOnlyList<ValidationError> ValidateAgainstCluster(PoolMigrationSpec spec, V1Deployment? v1, V1Deployment? v2)
+    public static IReadOnlyList<SpecProblem> ValidateAgainstCluster(PoolMigrationSpec spec, V1Deployment? v1, V1Deployment? v2)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var errors = new List<ValidationError>();
+        var errors = new List<SpecProblem>();
         if (v1 is null)
         {
             errors.Add(new("spec.v1.deployment", $"Deployment \"{spec.V1?.Deployment}\" does not exist in the migration's namespace"));
@@ -108,7 +109,7 @@ public static partial class SpecValidator
     }
 
     /// <returns>The Deployment name when it is valid.</returns>
-    private static string? ValidatePool(PoolReference? pool, string path, List<ValidationError> errors)
+    private static string? ValidatePool(PoolReference? pool, string path, List<SpecProblem> errors)
     {
         if (pool is null)
         {
@@ -132,7 +133,7 @@ public static partial class SpecValidator
         return pool.Deployment;
     }
 
-    private static void ValidateStages(IList<MigrationStage>? stages, List<ValidationError> errors)
+    private static void ValidateStages(IList<MigrationStage>? stages, List<SpecProblem> errors)
     {
         if (stages is null || stages.Count == 0)
         {
@@ -243,7 +244,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateAnalysis(AnalysisSpec? analysis, List<ValidationError> errors)
+    private static void ValidateAnalysis(AnalysisSpec? analysis, List<SpecProblem> errors)
     {
         if (analysis is null)
         {
@@ -294,7 +295,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateCheck(AnalysisCheck check, string path, List<ValidationError> errors)
+    private static void ValidateCheck(AnalysisCheck check, string path, List<SpecProblem> errors)
     {
         var prometheus = check.Prometheus;
         var webhook = check.Webhook;
@@ -328,7 +329,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidatePrometheus(AnalysisCheck check, PrometheusCheck prometheus, string path, List<ValidationError> errors)
+    private static void ValidatePrometheus(AnalysisCheck check, PrometheusCheck prometheus, string path, List<SpecProblem> errors)
     {
         var prefix = path + ".prometheus";
         if (string.IsNullOrWhiteSpace(prometheus.Query))
@@ -375,7 +376,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateWebhook(AnalysisCheck check, WebhookCheck webhook, string path, List<ValidationError> errors, bool judgeBounds)
+    private static void ValidateWebhook(AnalysisCheck check, WebhookCheck webhook, string path, List<SpecProblem> errors, bool judgeBounds)
     {
         var prefix = path + ".webhook";
         if (string.IsNullOrEmpty(webhook.Url))
@@ -406,7 +407,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateFlags(FlagsRouting? flags, List<ValidationError> errors)
+    private static void ValidateFlags(FlagsRouting? flags, List<SpecProblem> errors)
     {
         if (flags is null)
         {
@@ -435,7 +436,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateGatewayApi(GatewayApiRouting? gateway, List<ValidationError> errors)
+    private static void ValidateGatewayApi(GatewayApiRouting? gateway, List<SpecProblem> errors)
     {
         if (gateway is null)
         {
@@ -461,7 +462,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static bool ValidateServiceName(string? name, string field, List<ValidationError> errors)
+    private static bool ValidateServiceName(string? name, string field, List<SpecProblem> errors)
     {
         if (string.IsNullOrEmpty(name))
         {
@@ -479,7 +480,7 @@ public static partial class SpecValidator
     }
 
     private static void ValidateName(string? name, string field, string what, Dictionary<string, int> seen, int index, string listPath,
-        List<ValidationError> errors)
+        List<SpecProblem> errors)
     {
         if (string.IsNullOrEmpty(name))
         {
@@ -499,7 +500,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateTimeout(int? timeoutSeconds, string field, List<ValidationError> errors)
+    private static void ValidateTimeout(int? timeoutSeconds, string field, List<SpecProblem> errors)
     {
         if (timeoutSeconds is < 1 or > MaxTimeoutSeconds)
         {
@@ -507,7 +508,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateKeyReference(string? name, string? key, bool present, string path, string kind, List<ValidationError> errors)
+    private static void ValidateKeyReference(string? name, string? key, bool present, string path, string kind, List<SpecProblem> errors)
     {
         if (!present)
         {

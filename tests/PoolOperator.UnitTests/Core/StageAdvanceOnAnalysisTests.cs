@@ -1,8 +1,6 @@
 using k8s.Models;
-using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
-using PoolOperator.Validation;
 using Xunit;
 
 namespace PoolOperator.UnitTests.Core;
@@ -123,7 +121,7 @@ public sealed class StageAdvanceOnAnalysisTests
         migration,
         new DeploymentObservation("pool-v1", 3, 3, null, 0, null),
         new DeploymentObservation("pool-v2", 1, 1, null, 0, null),
-        Array.Empty<ValidationError>(),
+        Array.Empty<SpecProblem>(),
         measurements,
         now,
         nextAnalysisAt);

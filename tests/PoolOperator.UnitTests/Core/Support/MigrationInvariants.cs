@@ -1,5 +1,4 @@
 using k8s;
-using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
 using Xunit;

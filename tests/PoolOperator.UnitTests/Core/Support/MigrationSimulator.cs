@@ -1,9 +1,7 @@
 using k8s;
 using Microsoft.Extensions.Time.Testing;
-using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
-using PoolOperator.Validation;
 using Xunit;
 
 namespace PoolOperator.UnitTests.Core;
@@ -46,7 +44,7 @@ internal sealed class MigrationSimulator
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
-    public List<ValidationError> SpecErrors { get; } = [];
+    public List<SpecProblem> SpecErrors { get; } = [];
 
     /// <summary>The verdict each configured check returns when measured; Pass when absent.</summary>
     public Dictionary<string, Verdict> Verdicts { get; } = [];
