@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Core;
 
 namespace PoolOperator.Analysis;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Core;
 
 namespace PoolOperator.Analysis;
 

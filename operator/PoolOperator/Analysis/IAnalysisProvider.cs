@@ -1,4 +1,5 @@
 using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Core;
 
 namespace PoolOperator.Analysis;
 

@@ -1,4 +1,5 @@
 using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Core;
 using PoolOperator.Validation;
 
 namespace PoolOperator.Analysis;
@@ -13,7 +14,7 @@ internal sealed class ProviderValidationContext(
     IAnalysisProviderDescriptor provider,
     bool checkUsesOtherProviders,
     AnalysisProviderRegistry registry,
-    List<ValidationError> errors)
+    List<SpecProblem> errors)
 {
     public AnalysisCheck Check { get; } = check;
 
@@ -23,7 +24,7 @@ internal sealed class ProviderValidationContext(
     /// <summary>The path of a field of the provider's section, e.g. <c>spec.analysis.checks[0].prometheus.query</c>.</summary>
     public string Field(string name) => $"{CheckPath}.{provider.Name}.{name}";
 
-    public void Add(string field, string message) => errors.Add(new ValidationError(field, message));
+    public void Add(string field, string message) => errors.Add(new SpecProblem(field, message));
 
     /// <summary>Field <paramref name="name"/> holds an absolute http(s) URL; unless <paramref name="required"/>, it may be left out (null).</summary>
     public void HttpUrl(string? url, string name, bool required)

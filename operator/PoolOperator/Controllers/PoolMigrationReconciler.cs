@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using k8s;
@@ -35,6 +36,10 @@ internal sealed partial class PoolMigrationReconciler(
     private static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
     private readonly ITrafficRouter[] routers = routers.ToArray();
 
+    // When each migration's checks are measured next. Kept in memory, not in status, so a round with nothing new
+    // writes nothing; after a restart every migration measures once at once.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> nextAnalysis = new();
+
     /// <returns>When to reconcile again even if nothing changes; null when only a change should wake it.</returns>
     public async Task<TimeSpan?> ReconcileAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
@@ -43,6 +48,7 @@ internal sealed partial class PoolMigrationReconciler(
             PoolMigration.Group, PoolMigration.Version, @namespace, PoolMigration.Plural, name, cancellationToken)).ConfigureAwait(false);
         if (migration is null || migration.Metadata.DeletionTimestamp is not null)
         {
+            nextAnalysis.TryRemove($"{@namespace}/{name}", out _);
             return null;
         }
 
@@ -54,9 +60,12 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         var now = time.GetUtcNow();
-        var measurements = specErrors.Count == 0 ? await MeasureWhenDueAsync(migration, world, now, cancellationToken).ConfigureAwait(false) : [];
+        var scheduleKey = $"{@namespace}/{name}";
+        DateTimeOffset? nextAnalysisAt = nextAnalysis.TryGetValue(scheduleKey, out var scheduled) ? scheduled : null;
+        var due = AnalysisSchedule.IsDue(nextAnalysisAt, now);
+        var measurements = specErrors.Count == 0 && due ? await MeasureAsync(migration, world, cancellationToken).ConfigureAwait(false) : [];
         var decision = MigrationDecider.Decide(new MigrationInput(
-            migration, world.V1, world.V2, specErrors, measurements, now));
+            migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt));
         var configuredRouters = routers.Where(r => r.IsConfigured(migration.Spec)).ToList();
         if (migration.Status?.Original is null && decision.Status.Original is { } original)
         {
@@ -92,6 +101,12 @@ internal sealed partial class PoolMigrationReconciler(
             }
         }
 
+        // Only once the status holds what was measured: a round that lost a write conflict measures again.
+        if (due)
+        {
+            nextAnalysis[scheduleKey] = AnalysisSchedule.NextAfter(now, MigrationPlan.From(migration.Spec));
+        }
+
         foreach (var action in decision.Actions)
         {
             switch (action)
@@ -111,7 +126,7 @@ internal sealed partial class PoolMigrationReconciler(
             }
         }
 
-        foreach (var migrationEvent in decision.Events.Concat(MilestoneEvents.For(decision.Status)))
+        foreach (var migrationEvent in decision.Events)
         {
             await events.RecordAsync(migration, migrationEvent, cancellationToken).ConfigureAwait(false);
         }
@@ -120,12 +135,12 @@ internal sealed partial class PoolMigrationReconciler(
         return decision.RequeueAfter is { } after ? Clamp(after) : Resync;
     }
 
-    private async Task<IReadOnlyList<Measurement>> MeasureWhenDueAsync(PoolMigration migration, ObservedWorld world, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Measurement>> MeasureAsync(PoolMigration migration, ObservedWorld world, CancellationToken cancellationToken)
     {
         var status = migration.Status;
         var plan = MigrationPlan.From(migration.Spec);
-        var analysing = status?.Phase is Phases.Initializing or Phases.Shadowing or Phases.Progressing or Phases.AwaitingApproval or Phases.Completing or Phases.Paused;
-        if (!analysing || plan.Checks.Count == 0 || world.V1 is null || world.V2 is null || !AnalysisBook.IsDue(status!, plan, now))
+        var analysing = status?.Phase is { } phase && Phases.Analysing.Contains(phase);
+        if (!analysing || plan.Checks.Count == 0 || world.V1 is null || world.V2 is null)
         {
             return [];
         }

@@ -1,5 +1,3 @@
-using PoolOperator.Analysis;
-
 namespace PoolOperator.Core;
 
 /// <summary>The checks that always run, measured from the observed V2 Deployment and its pods.</summary>

@@ -1,5 +1,4 @@
 using PoolOperator.Api.V1Alpha1;
-using PoolOperator.Validation;
 
 namespace PoolOperator.Core;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using PoolOperator.Core;
 using k8s.Models;
 using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
@@ -22,14 +23,14 @@ public static partial class SpecValidator
     private const string ApprovalNone = "None";
 
     /// <summary>Every problem of the spec itself; empty when the spec is valid.</summary>
-    public static IReadOnlyList<ValidationError> Validate(PoolMigrationSpec spec) => Validate(spec, AnalysisProviderRegistry.BuiltIn);
+    public static IReadOnlyList<SpecProblem> Validate(PoolMigrationSpec spec) => Validate(spec, AnalysisProviderRegistry.BuiltIn);
 
     /// <summary>Every problem of the spec itself, checks judged against <paramref name="providers"/>; empty when the spec is valid.</summary>
-    internal static IReadOnlyList<ValidationError> Validate(PoolMigrationSpec spec, AnalysisProviderRegistry providers)
+    internal static IReadOnlyList<SpecProblem> Validate(PoolMigrationSpec spec, AnalysisProviderRegistry providers)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(providers);
-        var errors = new List<ValidationError>();
+        var errors = new List<SpecProblem>();
 
         var v1 = ValidatePool(spec.V1, "spec.v1", errors);
         var v2 = ValidatePool(spec.V2, "spec.v2", errors);
@@ -71,10 +72,10 @@ public static partial class SpecValidator
     /// Problems only the cluster reveals: a missing Deployment (null), or two Deployments whose selectors
     /// would each count and scale the other's pods.
     /// </summary>
-    public static IReadOnlyList<ValidationError> ValidateAgainstCluster(PoolMigrationSpec spec, V1Deployment? v1, V1Deployment? v2)
+    public static IReadOnlyList<SpecProblem> ValidateAgainstCluster(PoolMigrationSpec spec, V1Deployment? v1, V1Deployment? v2)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var errors = new List<ValidationError>();
+        var errors = new List<SpecProblem>();
         if (v1 is null)
         {
             errors.Add(new("spec.v1.deployment", $"Deployment \"{spec.V1?.Deployment}\" does not exist in the migration's namespace"));
@@ -114,7 +115,7 @@ public static partial class SpecValidator
     }
 
     /// <returns>The Deployment name when it is valid.</returns>
-    private static string? ValidatePool(PoolReference? pool, string path, List<ValidationError> errors)
+    private static string? ValidatePool(PoolReference? pool, string path, List<SpecProblem> errors)
     {
         if (pool is null)
         {
@@ -138,7 +139,7 @@ public static partial class SpecValidator
         return pool.Deployment;
     }
 
-    private static void ValidateStages(IList<MigrationStage>? stages, List<ValidationError> errors)
+    private static void ValidateStages(IList<MigrationStage>? stages, List<SpecProblem> errors)
     {
         if (stages is null || stages.Count == 0)
         {
@@ -249,7 +250,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateAnalysis(AnalysisSpec? analysis, AnalysisProviderRegistry providers, List<ValidationError> errors)
+    private static void ValidateAnalysis(AnalysisSpec? analysis, AnalysisProviderRegistry providers, List<SpecProblem> errors)
     {
         if (analysis is null)
         {
@@ -300,7 +301,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateCheck(AnalysisCheck check, string path, AnalysisProviderRegistry providers, List<ValidationError> errors)
+    private static void ValidateCheck(AnalysisCheck check, string path, AnalysisProviderRegistry providers, List<SpecProblem> errors)
     {
         var used = providers.UsedBy(check);
         if (used.Count > 1)
@@ -339,7 +340,7 @@ public static partial class SpecValidator
         _ => $"sets none of {AnalysisProviderRegistry.JoinNames(registered.Select(provider => provider.Name), "or")}",
     };
 
-    private static void ValidateFlags(FlagsRouting? flags, List<ValidationError> errors)
+    private static void ValidateFlags(FlagsRouting? flags, List<SpecProblem> errors)
     {
         if (flags is null)
         {
@@ -368,7 +369,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static void ValidateGatewayApi(GatewayApiRouting? gateway, List<ValidationError> errors)
+    private static void ValidateGatewayApi(GatewayApiRouting? gateway, List<SpecProblem> errors)
     {
         if (gateway is null)
         {
@@ -394,7 +395,7 @@ public static partial class SpecValidator
         }
     }
 
-    private static bool ValidateServiceName(string? name, string field, List<ValidationError> errors)
+    private static bool ValidateServiceName(string? name, string field, List<SpecProblem> errors)
     {
         if (string.IsNullOrEmpty(name))
         {
@@ -412,7 +413,7 @@ public static partial class SpecValidator
     }
 
     private static void ValidateName(string? name, string field, string what, Dictionary<string, int> seen, int index, string listPath,
-        List<ValidationError> errors)
+        List<SpecProblem> errors)
     {
         if (string.IsNullOrEmpty(name))
         {
@@ -432,7 +433,7 @@ public static partial class SpecValidator
         }
     }
 
-    internal static void ValidateTimeout(int? timeoutSeconds, string field, List<ValidationError> errors)
+    internal static void ValidateTimeout(int? timeoutSeconds, string field, List<SpecProblem> errors)
     {
         if (timeoutSeconds is < 1 or > MaxTimeoutSeconds)
         {
@@ -440,7 +441,7 @@ public static partial class SpecValidator
         }
     }
 
-    internal static void ValidateKeyReference(string? name, string? key, bool present, string path, string kind, List<ValidationError> errors)
+    internal static void ValidateKeyReference(string? name, string? key, bool present, string path, string kind, List<SpecProblem> errors)
     {
         if (!present)
         {

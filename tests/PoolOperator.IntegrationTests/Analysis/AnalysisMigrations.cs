@@ -1,3 +1,4 @@
+using PoolOperator.Core;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.IntegrationTests.Operator;

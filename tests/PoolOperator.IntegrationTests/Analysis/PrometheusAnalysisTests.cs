@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PoolOperator.Analysis;
+using PoolOperator.Core;
 using Xunit;
 
 namespace PoolOperator.IntegrationTests.Analysis;

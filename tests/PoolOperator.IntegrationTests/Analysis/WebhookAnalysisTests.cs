@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Core;
 using Xunit;
 
 namespace PoolOperator.IntegrationTests.Analysis;

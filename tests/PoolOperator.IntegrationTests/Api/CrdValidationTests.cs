@@ -1,3 +1,4 @@
+using PoolOperator.Core;
 using PoolOperator.IntegrationTests.Infrastructure;
 using System.Net;
 using System.Text.Json;

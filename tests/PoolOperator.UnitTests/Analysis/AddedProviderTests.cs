@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Core;
 using PoolOperator.UnitTests.Analysis.Constant;
 using PoolOperator.Validation;
 using Xunit;
@@ -57,9 +58,9 @@ public sealed class AddedProviderTests
 
         Assert.Equal(
         [
-            new ValidationError("spec.analysis.checks[0].constant.value", "must be a finite number"),
-            new ValidationError("spec.analysis.checks[0].constant.timeoutSeconds", "must be between 1 and 300, got 0"),
-            new ValidationError("spec.analysis.checks[0]", "has no bound; set at least one of min, max, maxRatio or maxDelta"),
+            new SpecProblem("spec.analysis.checks[0].constant.value", "must be a finite number"),
+            new SpecProblem("spec.analysis.checks[0].constant.timeoutSeconds", "must be between 1 and 300, got 0"),
+            new SpecProblem("spec.analysis.checks[0]", "has no bound; set at least one of min, max, maxRatio or maxDelta"),
         ], errors);
     }
 
@@ -93,7 +94,7 @@ public sealed class AddedProviderTests
 
         var error = Assert.Single(SpecValidator.Validate(ValidSpecsWith(check)));
 
-        Assert.Equal(new ValidationError("spec.analysis.checks[0]", "sets neither prometheus nor webhook; a check has exactly one provider"), error);
+        Assert.Equal(new SpecProblem("spec.analysis.checks[0]", "sets neither prometheus nor webhook; a check has exactly one provider"), error);
     }
 
     [Fact]

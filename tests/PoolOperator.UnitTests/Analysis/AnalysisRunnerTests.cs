@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Core;
 using Xunit;
 using static PoolOperator.UnitTests.Analysis.AnalysisTestKit;
 

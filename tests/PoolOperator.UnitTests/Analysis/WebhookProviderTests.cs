@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Core;
 using Xunit;
 using static PoolOperator.UnitTests.Analysis.AnalysisTestKit;
 

@@ -58,7 +58,7 @@ public sealed class CompletionTests
         var sim = Completing();
         sim.RunUntilPhase(Phases.Completed);
         sim.V1.Exists = false;
-        sim.SpecErrors.Add(new PoolOperator.Validation.ValidationError("spec.stages", "broken"));
+        sim.SpecErrors.Add(new SpecProblem("spec.stages", "broken"));
         sim.Annotate(ActionAnnotations.Paused, "true");
         sim.Request(ActionAnnotations.Abort);
         sim.Request(ActionAnnotations.Retry);

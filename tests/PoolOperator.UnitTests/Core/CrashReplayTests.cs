@@ -11,7 +11,11 @@ namespace PoolOperator.UnitTests.Core;
 public sealed class CrashReplayTests
 {
     private static readonly string[] HappyMilestones =
-        ["run1-stage0", "run1-stage1", "run1-stage2", "run1-stage3", "run1-stage4", "run1-promoted", "run1-completed"];
+        ["run1-stage0", "run1-stage1", "run1-stage2", "run1-stage3", "run1-stage3-gate", "run1-stage4", "run1-promoted", "run1-completed"];
+
+    // The gate's milestone is announced while the gate waits: when the round that reached it crashed and the
+    // approval came before the next round, the gate is passed before it was announced.
+    private static IEnumerable<string> WithoutGates(IEnumerable<string> milestones) => milestones.Where(m => !m.EndsWith("-gate", StringComparison.Ordinal));
 
     private static MigrationSimulator RunWithCrashes(Func<int, bool> crashAt, TimeSpan downtime, Action<MigrationSimulator>? eachRound = null)
     {
@@ -48,7 +52,7 @@ public sealed class CrashReplayTests
         {
             var sim = RunWithCrashes(i => i == k, TimeSpan.FromSeconds(2));
             Assert.True(sim.Phase == Phases.Completed, $"crash at round {k}: {sim.Describe()}");
-            Assert.Equal(HappyMilestones, sim.Milestones());
+            Assert.Equal(WithoutGates(HappyMilestones), WithoutGates(sim.Milestones()));
             Assert.Equal(1, sim.Status.Run);
             Assert.Equal((0, 10), (sim.V1.SpecReplicas, sim.V2.SpecReplicas));
             Assert.Equal((0, 100), (sim.Route.V1Weight, sim.Route.V2Weight));
@@ -64,7 +68,7 @@ public sealed class CrashReplayTests
             var random = new Random(seed);
             var sim = RunWithCrashes(_ => random.Next(4) == 0, TimeSpan.FromSeconds(random.Next(0, 60)));
             Assert.True(sim.Phase == Phases.Completed, $"seed {seed}: {sim.Describe()}");
-            Assert.Equal(HappyMilestones, sim.Milestones());
+            Assert.Equal(WithoutGates(HappyMilestones), WithoutGates(sim.Milestones()));
         }
     }
 

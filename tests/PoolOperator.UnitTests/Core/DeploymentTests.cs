@@ -1,5 +1,4 @@
 using PoolOperator.Core;
-using PoolOperator.Validation;
 using Xunit;
 using static PoolOperator.UnitTests.Core.TestMigrations;
 
@@ -81,7 +80,7 @@ public sealed class DeploymentTests
     public void Spec_errors_make_the_migration_invalid_and_touch_nothing()
     {
         var sim = new MigrationSimulator(Standard());
-        sim.SpecErrors.Add(new ValidationError("spec.stages[4].weight", "the last stage must have weight 100"));
+        sim.SpecErrors.Add(new SpecProblem("spec.stages[4].weight", "the last stage must have weight 100"));
 
         var round = sim.Round();
         Assert.Equal(Phases.Invalid, sim.Phase);
@@ -102,7 +101,7 @@ public sealed class DeploymentTests
         var sim = new MigrationSimulator(Standard());
         sim.RunUntilStageReady("canary-25");
         sim.ChangeSpec(spec => spec.Stages[4].Weight = 90);
-        sim.SpecErrors.Add(new ValidationError("spec.stages[4].weight", "the last stage must have weight 100"));
+        sim.SpecErrors.Add(new SpecProblem("spec.stages[4].weight", "the last stage must have weight 100"));
         var from = sim.Rounds.Count;
 
         sim.RunFor(TimeSpan.FromMinutes(5));

@@ -1,4 +1,3 @@
-using PoolOperator.Analysis;
 using PoolOperator.Core;
 using Xunit;
 using static PoolOperator.UnitTests.Core.TestMigrations;
@@ -17,9 +16,10 @@ public sealed class EventTests
             return s.Phase == Phases.Completed;
         });
 
-        Assert.Equal(["run1-stage0", "run1-stage1", "run1-stage2", "run1-stage3", "run1-stage4", "run1-promoted", "run1-completed"], sim.Milestones());
+        Assert.Equal(["run1-stage0", "run1-stage1", "run1-stage2", "run1-stage3", "run1-stage3-gate", "run1-stage4", "run1-promoted", "run1-completed"], sim.Milestones());
         Assert.All(sim.Events.Where(e => e.Key is not null).GroupBy(e => e.Key), g => Assert.Single(g.Select(e => (e.Type, e.Reason)).Distinct()));
         Assert.Contains(sim.Events, e => e.Key == "run1-stage2" && e.Reason == "StageStarted" && e.Message.Contains("canary-25", StringComparison.Ordinal));
+        Assert.Contains(sim.Events, e => e.Key == "run1-stage3-gate" && e.Reason == "AwaitingApproval" && e.Message.Contains("half", StringComparison.Ordinal));
         Assert.Single(sim.EventsWithReason("Approved"));
         Assert.DoesNotContain(sim.Events, e => e.Type == MigrationEvent.Warning);
     }

@@ -1,7 +1,5 @@
-using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
-using PoolOperator.Validation;
 using Xunit;
 using static PoolOperator.UnitTests.Core.TestMigrations;
 
@@ -50,8 +48,9 @@ public sealed class RandomizedPropertyTests
                 return s.Phase == Phases.Completed;
             }, maxRounds: 1000, maxStep: TimeSpan.FromSeconds(random.Next(5, 60)));
 
-            var stages = migration.Spec.Stages.Count;
-            Assert.Equal([.. Enumerable.Range(0, stages).Select(i => $"run1-stage{i}"), "run1-promoted", "run1-completed"], sim.Milestones());
+            var stages = migration.Spec.Stages;
+            var perStage = stages.SelectMany((stage, i) => stage.Approval == "Required" ? [$"run1-stage{i}", $"run1-stage{i}-gate"] : new[] { $"run1-stage{i}" });
+            Assert.Equal([.. perStage, "run1-promoted", "run1-completed"], sim.Milestones());
             Assert.Equal(0, sim.V1.SpecReplicas);
             Assert.Equal(migration.Spec.Replicas ?? v1, sim.V2.SpecReplicas);
             Assert.Null(sim.Status.Rollback);
@@ -190,7 +189,7 @@ public sealed class RandomizedPropertyTests
 
         if (sim.SpecErrors.Count == 0 && Chance(0.005))
         {
-            sim.SpecErrors.Add(new ValidationError("spec.analysis.checks[0].max", "must be a number"));
+            sim.SpecErrors.Add(new SpecProblem("spec.analysis.checks[0].max", "must be a number"));
             sim.ChangeSpec(_ => { });
         }
         else if (sim.SpecErrors.Count > 0 && Chance(0.2))

@@ -1,5 +1,4 @@
 using k8s;
-using PoolOperator.Analysis;
 using PoolOperator.Core;
 using Xunit;
 using static PoolOperator.UnitTests.Core.TestMigrations;

@@ -1,4 +1,3 @@
-using PoolOperator.Analysis;
 using PoolOperator.Core;
 using Xunit;
 

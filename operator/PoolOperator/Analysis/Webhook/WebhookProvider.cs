@@ -5,6 +5,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Core;
 
 namespace PoolOperator.Analysis.Webhook;
 

@@ -1,5 +1,6 @@
 using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Core;
 
 namespace PoolOperator.UnitTests.Analysis.Constant;
 

@@ -1,7 +1,7 @@
-using PoolOperator.Validation;
+using PoolOperator.Core;
 using Xunit;
 
-namespace PoolOperator.UnitTests.Validation;
+namespace PoolOperator.UnitTests.Core;
 
 public sealed class DurationParserTests
 {

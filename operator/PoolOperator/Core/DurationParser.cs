@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace PoolOperator.Validation;
+namespace PoolOperator.Core;
 
 /// <summary>
 /// Parses Go-style durations (<c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h30m</c>, <c>1.5h</c>) with the units

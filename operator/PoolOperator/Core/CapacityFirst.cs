@@ -1,0 +1,81 @@
+namespace PoolOperator.Core;
+
+/// <summary>
+/// How a forward round moves pods and traffic: traffic only onto a pool with the ready pods to take it, a pool
+/// grows at once and shrinks only after the traffic left it, and the actions go out growth, traffic, shrink.
+/// </summary>
+internal static class CapacityFirst
+{
+    /// <summary>Moves the traffic to the stage's split when every pool that gains traffic has the ready pods for it.</summary>
+    public static void ShiftTrafficWhenReceiverReady(DecisionRound round, StageTargets targets)
+    {
+        var status = round.Status;
+        var (currentWeight, currentShadow) = (status.Weight ?? 0, status.ShadowPercent ?? 0);
+        if (currentWeight == targets.Weight && currentShadow == targets.ShadowPercent)
+        {
+            return;
+        }
+
+        // A restart can move traffic both ways at once (weight back to V1, shadow copy onto V2): then both pools must be ready.
+        var v2Gains = targets.Weight > currentWeight || targets.ShadowPercent > currentShadow;
+        var v1Gains = targets.Weight < currentWeight;
+        var (v1, v2) = (round.V1, round.V2);
+        var v2Ready = v2.ReadyReplicas >= targets.V2 && v2.SpecReplicas >= targets.V2;
+        var v1Ready = v1.ReadyReplicas >= Math.Min(targets.V1, round.Total) && v1.SpecReplicas >= targets.V1;
+        if ((!v2Gains || v2Ready) && (!v1Gains || v1Ready))
+        {
+            status.Weight = targets.Weight;
+            status.ShadowPercent = targets.ShadowPercent;
+        }
+    }
+
+    public static bool TrafficInPlace(DecisionRound round, StageTargets targets) =>
+        round.Status.Weight == targets.Weight && round.Status.ShadowPercent == targets.ShadowPercent;
+
+    /// <summary>
+    /// The replicas to ask for: a pool grows at once, and shrinks only after the traffic left it for the other
+    /// pool and while that pool holds its target ready (a shrink repeated after a crash finds it as it is now).
+    /// </summary>
+    public static (int V1, int V2) DesiredReplicas(DecisionRound round, StageTargets targets)
+    {
+        var (v1, v2) = (round.V1, round.V2);
+        var inPlace = TrafficInPlace(round, targets);
+        var v2Desired = inPlace && v1.ReadyReplicas >= targets.V1 ? targets.V2 : Math.Max(v2.SpecReplicas, targets.V2);
+        var v1Desired = inPlace && v2.ReadyReplicas >= targets.V2 ? targets.V1 : Math.Max(v1.SpecReplicas, targets.V1);
+        return (v1Desired, v2Desired);
+    }
+
+    /// <summary>The stage is ready once its traffic is in place and both pools stand at their targets with the pods ready.</summary>
+    public static bool StageInPlace(DecisionRound round, StageTargets targets)
+    {
+        var (v1, v2) = (round.V1, round.V2);
+        return TrafficInPlace(round, targets) && v2.SpecReplicas == targets.V2 && v1.SpecReplicas == targets.V1
+            && v2.ReadyReplicas >= targets.V2 && v1.ReadyReplicas >= Math.Min(targets.V1, v1.SpecReplicas);
+    }
+
+    /// <summary>Growth first, then the traffic, then shrinking: a pool only loses pods after the traffic has left it.</summary>
+    public static void Emit(DecisionRound round, (int V1, int V2) desired)
+    {
+        var (v1, v2, status) = (round.V1, round.V2, round.Status);
+        if (desired.V2 > v2.SpecReplicas)
+        {
+            round.Scale(v2, desired.V2);
+        }
+
+        if (desired.V1 > v1.SpecReplicas)
+        {
+            round.Scale(v1, desired.V1);
+        }
+
+        round.Route(TrafficState.Shift(status.Weight ?? 0, status.ShadowPercent ?? 0, status.Phase ?? Phases.Pending));
+        if (desired.V2 < v2.SpecReplicas)
+        {
+            round.Scale(v2, desired.V2);
+        }
+
+        if (desired.V1 < v1.SpecReplicas)
+        {
+            round.Scale(v1, desired.V1);
+        }
+    }
+}

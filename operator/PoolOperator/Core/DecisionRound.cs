@@ -1,0 +1,93 @@
+using PoolOperator.Api.V1Alpha1;
+
+namespace PoolOperator.Core;
+
+/// <summary>
+/// What the parts of one decision round share: the input, the plan, the status being built, and what the round
+/// collects on the way (actions, Events, wake-ups, the stages it entered).
+/// </summary>
+internal sealed class DecisionRound(MigrationInput input)
+{
+    private readonly List<MigrationAction> actions = [];
+    private readonly List<DateTimeOffset> wakeUps = [];
+
+    public MigrationInput Input => input;
+
+    public PoolMigration Migration => input.Migration;
+
+    public PoolMigrationStatus Status { get; } = StatusCloner.Clone(input.Migration.Status);
+
+    public MigrationPlan Plan { get; } = MigrationPlan.From(input.Migration.Spec);
+
+    public DateTimeOffset Now => input.Now;
+
+    public long Generation => input.Migration.Metadata.Generation ?? 1;
+
+    public List<MigrationEvent> Events { get; } = [];
+
+    /// <summary>Stages entered in this round, in order; a stage can be entered and passed in the same round.</summary>
+    public List<int> EnteredStages { get; } = [];
+
+    /// <summary>V1 as observed; read only after the round made sure both Deployments exist.</summary>
+    public DeploymentObservation V1 => input.V1!;
+
+    public DeploymentObservation V2 => input.V2!;
+
+    /// <summary>The replicas the migration promises across both pools.</summary>
+    public int Total => Migration.Spec.Replicas ?? Status.Original?.Replicas ?? V1.SpecReplicas;
+
+    public bool Reverting => Status.Phase is { } phase && Phases.Reverting.Contains(phase);
+
+    public string? Annotation(string name) =>
+        Migration.Metadata.Annotations is { } annotations && annotations.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>A one-shot request whose token differs from the one last handled.</summary>
+    public bool Pending(string annotation, string? handled) => Annotation(annotation) is { Length: > 0 } token && token != handled;
+
+    public void Normal(string reason, string message) => Events.Add(new MigrationEvent(MigrationEvent.Normal, reason, message));
+
+    public void Warning(string reason, string message) => Events.Add(new MigrationEvent(MigrationEvent.Warning, reason, message));
+
+    public void Scale(DeploymentObservation deployment, int replicas)
+    {
+        if (deployment.SpecReplicas != replicas)
+        {
+            actions.Add(new ScaleDeployment(deployment.Name, replicas));
+        }
+    }
+
+    public void Route(TrafficState traffic) => actions.Add(new RouteTraffic(traffic));
+
+    // Only future instants: a deadline or window already behind us is judged on every round anyway, and waking
+    // "now" for it would requeue without pause for as long as a pause or a short pool holds the migration.
+    public void Wake(DateTimeOffset at)
+    {
+        if (at > Now)
+        {
+            wakeUps.Add(at);
+        }
+    }
+
+    /// <summary>Asks for the next round at once: this one took a step and leaves the next to it.</summary>
+    public void WakeNow() => wakeUps.Add(Now);
+
+    public MigrationDecision ToDecision()
+    {
+        TimeSpan? requeue = wakeUps.Count == 0 ? null : wakeUps.Min() - Now;
+        if (requeue < TimeSpan.Zero)
+        {
+            requeue = TimeSpan.Zero;
+        }
+
+        // Later actions in a round supersede earlier ones for the same object (by position: equal records are still duplicates).
+        var final = actions.Where((action, i) => !actions.Skip(i + 1).Any(later => SameTarget(action, later))).ToList();
+        return new MigrationDecision(Status, final, Events, requeue);
+    }
+
+    private static bool SameTarget(MigrationAction first, MigrationAction second) => (first, second) switch
+    {
+        (ScaleDeployment a, ScaleDeployment b) => a.Deployment == b.Deployment,
+        (ScaleDeployment, _) or (_, ScaleDeployment) => false,
+        _ => first.GetType() == second.GetType(),
+    };
+}

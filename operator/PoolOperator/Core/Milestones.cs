@@ -1,0 +1,72 @@
+using PoolOperator.Api.V1Alpha1;
+
+namespace PoolOperator.Core;
+
+/// <summary>
+/// The milestone Events a status implies (stage started, gate reached, every stage passed, completed, rollback
+/// fired and finished), each keyed by run and stage so it is recorded once. They are derived from the status
+/// and repeated every round while it shows them: Events are recorded after the status write, and a crash in
+/// between must not lose one. The one thing a status cannot show is a stage entered and passed within the same
+/// round; its milestone comes from that round.
+/// </summary>
+internal static class Milestones
+{
+    public static void Record(DecisionRound round) =>
+        round.Events.AddRange(For(round.Status, round.Plan, round.EnteredStages));
+
+    public static IReadOnlyList<MigrationEvent> For(PoolMigrationStatus status, MigrationPlan plan, IEnumerable<int> enteredThisRound)
+    {
+        var run = status.Run ?? 1;
+        if (status.Rollback is { } rollback)
+        {
+            return Rollback(status, rollback, run);
+        }
+
+        if (status.Phase == Phases.Completed)
+        {
+            return [new(MigrationEvent.Normal, "Completed", "Migration completed: V2 serves 100% and V1 is scaled to 0", $"run{run}-completed")];
+        }
+
+        if (status.Phase == Phases.Invalid || status.StageIndex is not { } index || index >= plan.Stages.Count)
+        {
+            return [];
+        }
+
+        var events = enteredThisRound.Append(index).Distinct().Select(started => StageStarted(plan.Stages[started], run)).ToList();
+        if (status.Phase == Phases.AwaitingApproval)
+        {
+            events.Add(new(MigrationEvent.Normal, "AwaitingApproval",
+                $"Run {run}: stage {plan.Stages[index].Name} passed and waits for approval", $"run{run}-stage{index}-gate"));
+        }
+
+        if (status.PromotedAt is not null)
+        {
+            events.Add(new(MigrationEvent.Normal, "StagesPassed", "All stages passed: V2 serves 100%, V1 stays warm for the rollback window", $"run{run}-promoted"));
+        }
+
+        return events;
+    }
+
+    private static MigrationEvent StageStarted(PlannedStage stage, int run)
+    {
+        var share = stage.IsShadow ? $"a {stage.ShadowPercent}% shadow copy" : $"{stage.Weight}% of the traffic";
+        return new(MigrationEvent.Normal, "StageStarted", $"Run {run}: stage {stage.Name} started, V2 to get {share}", $"run{run}-stage{stage.Index}");
+    }
+
+    // The reasons users filter on (docs/actions.md, kubectl describe); both are Warnings.
+    private static List<MigrationEvent> Rollback(PoolMigrationStatus status, RollbackStatus rollback, int run)
+    {
+        List<MigrationEvent> events =
+        [
+            new(MigrationEvent.Warning, "RollbackTriggered",
+                $"Rolling back from stage {rollback.FromStage} at weight {rollback.Weight}% (trigger {rollback.Trigger}): {rollback.Reason}", $"run{run}-rollback"),
+        ];
+        if (status.Phase == Phases.RolledBack)
+        {
+            events.Add(new(MigrationEvent.Warning, "RolledBack",
+                $"Rolled back from stage {rollback.FromStage}: replicas, flags and route weights are back to the original state", $"run{run}-rolledback"));
+        }
+
+        return events;
+    }
+}
