@@ -14,7 +14,7 @@ internal sealed partial class OperatorProcess : IAsyncDisposable
 {
     // $1: file that receives the operator's pid; $2: log file; the rest: the command.
     private const string WatchdogScript =
-        "exec 3<&0; pidfile=$1; log=$2; shift 2; \"$@\" </dev/null >>\"$log\" 2>&1 & child=$!; echo \"$child\" >\"$pidfile\"; " +
+        "exec 3<&0; pidfile=$1; log=$2; shift 2; exec 2>>\"$log\"; \"$@\" </dev/null >>\"$log\" 2>&1 & child=$!; echo \"$child\" >\"$pidfile\"; " +
         "( read -r _ <&3; kill -KILL \"$child\" 2>/dev/null ) & reader=$!; " +
         "wait \"$child\"; rc=$?; kill \"$reader\" 2>/dev/null; exit $rc";
 

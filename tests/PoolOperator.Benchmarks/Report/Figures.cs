@@ -27,6 +27,7 @@ internal static class Figures
     public const string RestartReady = "convergence.restart.ready";
     public const string RestartP50 = "convergence.restart.p50";
     public const string RestartAll = "convergence.restart.all";
+    public const string RestartAfterReady = "convergence.restart.afterReady";
     public const string RestartGate = "convergence.restart.gate";
     public const string NewP50 = "convergence.new.p50";
     public const string NewP99 = "convergence.new.p99";
@@ -60,7 +61,7 @@ internal static class Figures
         new(IdleStatusWrites, "idle", "Status writes per migration per minute", "", 2),
         new(IdleErrors, "idle", "Requests answered 4xx/5xx per migration per minute", "", 2),
         new(IdleReconciles, "idle", "Reconciles per migration per minute (operator's /metrics)", "", 2),
-        new(IdleRequestsPerReconcile, "idle", "API requests per no-op reconcile", "", 2, "0", _ => new Target(Comparison.AtMost, 0)),
+        new(IdleRequestsPerReconcile, "idle", "API requests per no-op reconcile (idle requests ÷ reconciles)", "", 2, "0", _ => new Target(Comparison.AtMost, 0)),
 
         new(TransitionWrites, "transition", "Writes per migration, approval → Completed", "", 2),
         new(TransitionSteps, "transition", "Phase/stage changes per migration, approval → Completed", "", 2),
@@ -73,6 +74,7 @@ internal static class Figures
         new(RestartReady, "convergence", "Operator start → /readyz answers 200", "s", 1),
         new(RestartP50, "convergence", "Operator start → a pre-existing migration has a status, p50", "s", 1),
         new(RestartAll, "convergence", "Operator start → every pre-existing migration has a status", "s", 1, "≤ 10 s", _ => new Target(Comparison.AtMost, 10)),
+        new(RestartAfterReady, "convergence", "/readyz answers → every pre-existing migration has a status", "s", 1),
         new(RestartGate, "convergence", "Operator start → every pre-existing migration at its gate", "s", 1),
         new(NewP50, "convergence", "New migration created → at its gate, p50", "s", 1),
         new(NewP99, "convergence", "New migration created → at its gate, p99", "s", 1),
