@@ -9,6 +9,7 @@ internal sealed record BenchmarkOptions
         Usage: dotnet run -c Release --project tests/PoolOperator.Benchmarks -- <scenario> [options]
 
         Scenarios: all (default) | floor | idle | transition | convergence | memory | analysis
+                   report: only rewrite docs/benchmarks.md from docs/benchmarks.json
 
         Options:
           --migrations N       migrations per set (default 100)

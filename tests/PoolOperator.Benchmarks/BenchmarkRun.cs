@@ -38,7 +38,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
     private int N => options.Migrations;
 
     /// <summary>Generous limits for waits that grow with the number of migrations; they only catch a stuck run.</summary>
-    private TimeSpan ScaledTimeout => TimeSpan.FromSeconds(120 + (N * 0.5));
+    private TimeSpan ScaledTimeout => TimeSpan.FromSeconds(120 + (N * 1.5));
 
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {

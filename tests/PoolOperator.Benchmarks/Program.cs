@@ -11,17 +11,26 @@ if (args.Any(a => a is "-h" or "--help" or "help"))
     return 0;
 }
 
-var (options, error) = BenchmarkOptions.Parse(args);
-if (options is null)
-{
-    await Console.Error.WriteLineAsync($"{error}\n\n{BenchmarkOptions.Usage}").ConfigureAwait(false);
-    return 2;
-}
-
 var root = ControlPlaneBinaries.FindRepositoryRoot();
 if (root is null)
 {
     await Console.Error.WriteLineAsync("Run this from the PoolOperator repository: it needs crds/ and writes docs/benchmarks.md.").ConfigureAwait(false);
+    return 2;
+}
+
+var resultsPath = Path.Combine(root, "docs", "benchmarks.json");
+var reportPath = Path.Combine(root, "docs", "benchmarks.md");
+if (args is ["report"])
+{
+    MarkdownReport.Write(reportPath, ResultsFile.Load(resultsPath));
+    Console.WriteLine($"Wrote {reportPath} from {resultsPath}");
+    return 0;
+}
+
+var (options, error) = BenchmarkOptions.Parse(args);
+if (options is null)
+{
+    await Console.Error.WriteLineAsync($"{error}\n\n{BenchmarkOptions.Usage}").ConfigureAwait(false);
     return 2;
 }
 
@@ -50,6 +59,7 @@ run.Result.Machine = RunEnvironment.Machine();
 run.Result.Operator = RunEnvironment.OperatorVersion(root, operatorAssembly);
 run.Result.Command = "dotnet run -c Release --project tests/PoolOperator.Benchmarks -- " + string.Join(' ', args);
 
+var loadAtStart = RunEnvironment.LoadAverage();
 var exitCode = 0;
 try
 {
@@ -67,11 +77,12 @@ catch (Exception e)
     exitCode = 1;
 }
 
+run.Result.Notes.Add(
+    $"Load average (1 min) {loadAtStart} at the start and {RunEnvironment.LoadAverage()} at the end, on {Environment.ProcessorCount} cores: " +
+    "everything else running on the machine is part of these figures.");
 ConsoleTable.Print(run.Result);
 if (options.WriteReport && exitCode != 130 && run.Result.Figures.Count > 0)
 {
-    var resultsPath = Path.Combine(root, "docs", "benchmarks.json");
-    var reportPath = Path.Combine(root, "docs", "benchmarks.md");
     var results = ResultsFile.Load(resultsPath);
     results.Record(run.Result);
     results.Save(resultsPath);

@@ -27,6 +27,10 @@ internal static class RunEnvironment
         return string.Join(", ", new[] { $"{Environment.ProcessorCount} cores", cpu, gib }.Where(s => !string.IsNullOrEmpty(s)));
     }
 
+    /// <summary>The 1-minute load average: on a shared machine it says how much else was running.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
     /// <summary>The commit of the repository the operator was built from, marked when the tree had changes.</summary>
     public static string OperatorVersion(string repositoryRoot, string operatorAssembly)
     {

@@ -23,7 +23,10 @@ internal static class FigureFormat
         }
 
         var excess = target.Excess(value);
-        var relative = target.Limit > 0 ? $", {value / target.Limit:0.#}× the target" : "";
+        var ratio = value / target.Limit;
+        var relative = target.Limit <= 0 ? ""
+            : ratio < 1.5 ? $", +{(ratio - 1) * 100:0}%"
+            : $", {ratio:0.0}× the target";
         return $"{text} ✗ ({Value(figure, excess)} over{relative})";
     }
 }

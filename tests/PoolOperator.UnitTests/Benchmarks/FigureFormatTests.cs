@@ -11,7 +11,7 @@ public sealed class FigureFormatTests
     {
         var rss = Figures.Get(Figures.Rss);
 
-        Assert.Equal("212 MiB ✗ (62 MiB over, 1.4× the target)", FigureFormat.WithVerdict(rss, 212, 1000));
+        Assert.Equal("212 MiB ✗ (62 MiB over, +41%)", FigureFormat.WithVerdict(rss, 212, 1000));
         Assert.Equal("212 MiB ✗ (132 MiB over, 2.7× the target)", FigureFormat.WithVerdict(rss, 212, 100));
         Assert.Equal("75 MiB ✓", FigureFormat.WithVerdict(rss, 75, 100));
     }
