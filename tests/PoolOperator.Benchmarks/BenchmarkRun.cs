@@ -342,6 +342,10 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         Put(Figures.AnalysisMax, gaps.Count > 0 ? gaps.Max() : null);
         Put(Figures.AnalysisUncalled, uncalled);
         Put(Figures.AnalysisCallsPerMinute, callsInWindow / (to - from).TotalMinutes);
+        if (callsInWindow > 0)
+        {
+            Put(Figures.AnalysisMeanInterval, keys.Count * (to - from).TotalSeconds / callsInWindow);
+        }
     }
 
     /// <summary>The median of 5 samples 1 s apart (RSS moves with every garbage collection), and the peak.</summary>

@@ -44,6 +44,7 @@ internal static class Figures
     public const string AnalysisMax = "analysis.max";
     public const string AnalysisUncalled = "analysis.uncalled";
     public const string AnalysisCallsPerMinute = "analysis.callsPerMinute";
+    public const string AnalysisMeanInterval = "analysis.meanInterval";
 
     /// <summary>The configured analysis interval of the analysis scenario, in seconds.</summary>
     public const int AnalysisIntervalSeconds = 30;
@@ -91,6 +92,7 @@ internal static class Figures
         new(AnalysisMax, "analysis", "Actual interval between calls, max", "s", 1),
         new(AnalysisUncalled, "analysis", "Migrations never called in the window", "", 0, "0", _ => new Target(Comparison.AtMost, 0)),
         new(AnalysisCallsPerMinute, "analysis", "Webhook calls per minute, all migrations", "", 0),
+        new(AnalysisMeanInterval, "analysis", "Mean interval the call rate allows (migrations ÷ calls per minute)", "s", 1, "≤ 33 s", _ => new Target(Comparison.AtMost, AnalysisIntervalSeconds * 1.1)),
     ];
 
     public static FigureDefinition Get(string id) => All.First(f => f.Id == id);

@@ -54,7 +54,8 @@ internal static class MarkdownReport
             running. Once every migration has been called at least once, calls are recorded for 5 minutes (2 in quick
             mode); the figures are the gaps between consecutive calls of the same migration within that window, over all
             migrations. The interval is held when the p99 gap is within 10% of the configured interval and no migration
-            goes uncalled.
+            goes uncalled. A gap longer than the window cannot show up among the gaps: a migration called at most
+            once in the window is what reveals it, so read the p99 beside the count of migrations never called.
             """),
     ];
 
