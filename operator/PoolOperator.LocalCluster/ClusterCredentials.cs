@@ -11,13 +11,21 @@ namespace PoolOperator.LocalCluster;
 /// </summary>
 internal sealed class ClusterCredentials
 {
-    private ClusterCredentials(string directory, X509Certificate2 caCertificate, string caPem, string adminToken, string controllerManagerToken)
+    private ClusterCredentials(
+        string directory,
+        X509Certificate2 caCertificate,
+        string caPem,
+        string adminToken,
+        string controllerManagerToken,
+        string? extraUser)
     {
         Directory = directory;
         CaCertificate = caCertificate;
         CaPem = caPem;
         AdminToken = adminToken;
         ControllerManagerToken = controllerManagerToken;
+        ExtraUser = extraUser;
+        ExtraUserToken = extraUser is null ? null : NewToken();
     }
 
     public string Directory { get; }
@@ -29,6 +37,11 @@ internal sealed class ClusterCredentials
     public string AdminToken { get; }
 
     public string ControllerManagerToken { get; }
+
+    /// <summary>A further cluster admin with its own name, so its requests can be told apart (in an audit log).</summary>
+    public string? ExtraUser { get; }
+
+    public string? ExtraUserToken { get; }
 
     public string CaFile => Path.Combine(Directory, "ca.crt");
 
@@ -42,7 +55,7 @@ internal sealed class ClusterCredentials
 
     public string TokenFile => Path.Combine(Directory, "tokens.csv");
 
-    public static ClusterCredentials Create(string directory, TimeProvider timeProvider)
+    public static ClusterCredentials Create(string directory, TimeProvider timeProvider, string? extraUser = null)
     {
         System.IO.Directory.CreateDirectory(directory);
         var now = timeProvider.GetUtcNow();
@@ -79,7 +92,8 @@ internal sealed class ClusterCredentials
             X509CertificateLoader.LoadCertificate(ca.RawData),
             caPem,
             NewToken(),
-            NewToken());
+            NewToken(),
+            extraUser);
 
         WritePrivate(credentials.CaFile, caPem);
         WritePrivate(credentials.ServingCertificateFile, serving.ExportCertificatePem() + "\n" + caPem);
@@ -91,7 +105,8 @@ internal sealed class ClusterCredentials
         WritePrivate(
             credentials.TokenFile,
             $"{credentials.AdminToken},admin,admin-uid,\"system:masters\"\n" +
-            $"{credentials.ControllerManagerToken},system:kube-controller-manager,kcm-uid,\"system:masters\"\n");
+            $"{credentials.ControllerManagerToken},system:kube-controller-manager,kcm-uid,\"system:masters\"\n" +
+            (extraUser is null ? "" : $"{credentials.ExtraUserToken},{extraUser},{extraUser},\"system:masters\"\n"));
         return credentials;
     }
 

@@ -12,8 +12,8 @@ namespace PoolOperator.LocalCluster;
 /// <summary>
 /// A real Kubernetes control plane (etcd, kube-apiserver with RBAC and token authentication,
 /// kube-controller-manager running the deployment, replicaset, garbage-collector, namespace and
-/// service-account controllers) on free 127.0.0.1 ports, in a temporary directory. Nothing runs pods:
-/// pair it with <see cref="SimulatedKubelet"/>.
+/// service-account controllers unless <see cref="LocalControlPlaneOptions.Controllers"/> says otherwise) on free
+/// 127.0.0.1 ports, in a temporary directory. Nothing runs pods: pair it with <see cref="SimulatedKubelet"/>.
 /// </summary>
 public sealed partial class LocalControlPlane : IAsyncDisposable
 {
@@ -70,6 +70,12 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
     /// <summary>The directory holding certificates, etcd data and one log file per component.</summary>
     public string WorkingDirectory => workingDirectory;
 
+    /// <summary>
+    /// The apiserver's audit log (one JSON event per line) recording the requests of
+    /// <see cref="LocalControlPlaneOptions.AuditedUser"/>; null when no user is audited.
+    /// </summary>
+    public string? AuditLogPath => options.AuditedUser is null ? null : Path.Combine(workingDirectory, "audit.log");
+
     /// <summary>Whether the apiserver process is running (see <see cref="StopApiServerAsync"/>).</summary>
     public bool IsApiServerRunning => apiServer is { HasExited: false };
 
@@ -111,7 +117,7 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
             LocalControlPlane? plane = null;
             try
             {
-                var credentials = ClusterCredentials.Create(Path.Combine(workingDirectory, "pki"), options.TimeProvider);
+                var credentials = ClusterCredentials.Create(Path.Combine(workingDirectory, "pki"), options.TimeProvider, options.AuditedUser);
                 plane = new LocalControlPlane(options, logger, binaries, workingDirectory, credentials, version);
                 await plane.StartAllAsync(cancellationToken).ConfigureAwait(false);
                 return plane;
@@ -141,6 +147,17 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
     /// <summary>Writes a kubeconfig for the admin user (usable by kubectl, helm and the operator).</summary>
     public void WriteKubeconfig(string path) =>
         Kubeconfig.Write(path, Kubeconfig.Render(ContextName, ApiServerUri, credentials.CaPem, "admin", credentials.AdminToken));
+
+    /// <summary>Writes a kubeconfig for <see cref="LocalControlPlaneOptions.AuditedUser"/>, whose requests the audit log records.</summary>
+    public void WriteAuditedUserKubeconfig(string path)
+    {
+        if (credentials.ExtraUser is not { } user || credentials.ExtraUserToken is not { } token)
+        {
+            throw new InvalidOperationException($"no audited user: set {nameof(LocalControlPlaneOptions)}.{nameof(LocalControlPlaneOptions.AuditedUser)}");
+        }
+
+        Kubeconfig.Write(path, Kubeconfig.Render(ContextName, ApiServerUri, credentials.CaPem, user, token));
+    }
 
     /// <summary>
     /// A configuration acting as ServiceAccount <paramref name="namespaceName"/>/<paramref name="serviceAccountName"/>
@@ -311,6 +328,17 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
             "--allow-privileged=true",
             "--profiling=false",
         };
+        if (options.MaxRequestsInflight is { } inflight)
+        {
+            arguments.Add($"--max-requests-inflight={inflight}");
+            arguments.Add($"--max-mutating-requests-inflight={Math.Max(1, inflight / 2)}");
+        }
+
+        if (options.AuditedUser is { } auditedUser)
+        {
+            arguments.AddRange(AuditArguments(auditedUser));
+        }
+
         apiServer = ManagedProcess.Start("kube-apiserver", Binaries.KubeApiServer, arguments, LogPath("kube-apiserver"), logger);
 
         using var handler = new HttpClientHandler
@@ -339,7 +367,7 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         var arguments = new List<string>
         {
             $"--kubeconfig={kubeconfig}",
-            "--controllers=deployment,replicaset,garbagecollector,namespace,serviceaccount,serviceaccount-token",
+            $"--controllers={string.Join(',', options.Controllers)}",
             $"--service-account-private-key-file={credentials.ServiceAccountKeyFile}",
             $"--root-ca-file={credentials.CaFile}",
             "--leader-elect=false",
@@ -372,6 +400,34 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
                 }
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Level Metadata (verb, resource, name, timestamps, no bodies) for the audited user, nothing for anyone else.
+    /// Batches are flushed at least every second, and the buffer is large enough that a burst is not dropped.
+    /// </summary>
+    private IEnumerable<string> AuditArguments(string auditedUser)
+    {
+        var policyFile = Path.Combine(workingDirectory, "audit-policy.yaml");
+        File.WriteAllText(policyFile, $$"""
+            apiVersion: audit.k8s.io/v1
+            kind: Policy
+            omitStages: ["RequestReceived"]
+            rules:
+              - level: Metadata
+                users: ["{{auditedUser}}"]
+              - level: None
+
+            """);
+        return
+        [
+            $"--audit-policy-file={policyFile}",
+            $"--audit-log-path={AuditLogPath}",
+            "--audit-log-mode=batch",
+            "--audit-log-batch-max-wait=1s",
+            "--audit-log-batch-max-size=1000",
+            "--audit-log-batch-buffer-size=200000",
+        ];
     }
 
     private bool IsSignedByClusterCa(X509Certificate2? certificate)

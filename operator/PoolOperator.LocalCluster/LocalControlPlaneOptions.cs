@@ -16,4 +16,27 @@ public sealed record LocalControlPlaneOptions
     public bool KeepWorkingDirectory { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The kube-controller-manager controllers to run (its <c>--controllers</c>). Start-up waits for the
+    /// <c>serviceaccount</c> controller, so keep it in the list.
+    /// </summary>
+    public IReadOnlyList<string> Controllers { get; init; } = DefaultControllers;
+
+    /// <summary>
+    /// The apiserver's <c>--max-requests-inflight</c> (and half of it as <c>--max-mutating-requests-inflight</c>);
+    /// raise it when thousands of objects are written at once. Null keeps the apiserver's defaults.
+    /// </summary>
+    public int? MaxRequestsInflight { get; init; }
+
+    /// <summary>
+    /// An extra static-token user (group <c>system:masters</c>) whose every request the apiserver writes to an
+    /// audit log at level Metadata (see <see cref="LocalControlPlane.AuditLogPath"/> and
+    /// <see cref="LocalControlPlane.WriteAuditedUserKubeconfig"/>); requests of other users are not recorded.
+    /// </summary>
+    public string? AuditedUser { get; init; }
+
+    /// <summary>Deployments, ReplicaSets and Pods for real, plus garbage collection, namespaces and service accounts.</summary>
+    public static IReadOnlyList<string> DefaultControllers { get; } =
+        ["deployment", "replicaset", "garbagecollector", "namespace", "serviceaccount", "serviceaccount-token"];
 }

@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Threading.Channels;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace PoolOperator.Benchmarks.Cluster;
+
+/// <summary>
+/// Stands in for the deployment and replicaset controllers when thousands of pools must stay cheap: watches every
+/// Deployment and reports it fully rolled out at once (replicas, ready, available and updated replicas equal to
+/// spec.replicas, observedGeneration equal to generation), without any ReplicaSet or Pod.
+/// </summary>
+internal sealed class DeploymentStatusStandIn : IAsyncDisposable
+{
+    private const int Writers = 4;
+
+    private readonly IKubernetes client;
+    private readonly ILogger logger;
+    private readonly TimeProvider time;
+    private readonly ConcurrentDictionary<string, V1Deployment> pending = new(StringComparer.Ordinal);
+    private readonly Channel<string> queue = Channel.CreateUnbounded<string>();
+    private readonly CancellationTokenSource stopping = new();
+    private readonly TaskCompletionSource listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task running = Task.CompletedTask;
+
+    private DeploymentStatusStandIn(IKubernetes client, TimeProvider time, ILogger logger)
+    {
+        this.client = client;
+        this.time = time;
+        this.logger = logger;
+    }
+
+    public static async Task<DeploymentStatusStandIn> StartAsync(IKubernetes client, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        var standIn = new DeploymentStatusStandIn(client, time, logger);
+        standIn.running = Task.WhenAll(
+            [Task.Run(standIn.WatchAsync, CancellationToken.None), .. Enumerable.Range(0, Writers).Select(_ => Task.Run(standIn.WriteAsync, CancellationToken.None))]);
+        await standIn.listed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return standIn;
+    }
+
+    public static bool IsRolledOut(V1Deployment deployment)
+    {
+        var desired = deployment.Spec?.Replicas ?? 1;
+        var status = deployment.Status;
+        return (status?.ObservedGeneration ?? 0) == (deployment.Metadata.Generation ?? 0)
+               && (status?.Replicas ?? 0) == desired
+               && (status?.ReadyReplicas ?? 0) == desired
+               && (status?.AvailableReplicas ?? 0) == desired
+               && (status?.UpdatedReplicas ?? 0) == desired;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync().ConfigureAwait(false);
+        queue.Writer.TryComplete();
+        listed.TrySetCanceled();
+        await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        stopping.Dispose();
+    }
+
+    private static string Key(V1Deployment deployment) => deployment.Namespace() + "/" + deployment.Name();
+
+    private void Offer(V1Deployment deployment)
+    {
+        if (IsRolledOut(deployment))
+        {
+            return;
+        }
+
+        var key = Key(deployment);
+        if (pending.TryAdd(key, deployment))
+        {
+            queue.Writer.TryWrite(key);
+        }
+        else
+        {
+            pending[key] = deployment;
+        }
+    }
+
+    private async Task WatchAsync()
+    {
+        var token = stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                var list = await client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: token).ConfigureAwait(false);
+                foreach (var deployment in list.Items)
+                {
+                    Offer(deployment);
+                }
+
+                listed.TrySetResult();
+                var resourceVersion = list.Metadata.ResourceVersion;
+                var mustRelist = false;
+                while (!token.IsCancellationRequested && !mustRelist)
+                {
+                    var watch = client.AppsV1.WatchListDeploymentForAllNamespacesAsync(
+                        allowWatchBookmarks: true,
+                        resourceVersion: resourceVersion,
+                        timeoutSeconds: 300,
+                        onError: _ => mustRelist = true,
+                        cancellationToken: token);
+                    await foreach (var (type, deployment) in watch.ConfigureAwait(false))
+                    {
+                        resourceVersion = deployment.Metadata?.ResourceVersion ?? resourceVersion;
+                        if (type is WatchEventType.Added or WatchEventType.Modified)
+                        {
+                            Offer(deployment);
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "deployment watch failed; listing again");
+                await Task.Delay(TimeSpan.FromMilliseconds(500), time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        var token = stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            string key;
+            try
+            {
+                key = await queue.Reader.ReadAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+            {
+                return;
+            }
+
+            if (!pending.TryRemove(key, out var deployment))
+            {
+                continue;
+            }
+
+            var desired = deployment.Spec?.Replicas ?? 1;
+            var patch = new
+            {
+                status = new
+                {
+                    observedGeneration = deployment.Metadata.Generation ?? 0,
+                    replicas = desired,
+                    readyReplicas = desired,
+                    availableReplicas = desired,
+                    updatedReplicas = desired,
+                },
+            };
+            try
+            {
+                await client.AppsV1.PatchNamespacedDeploymentStatusAsync(
+                    new V1Patch(patch, V1Patch.PatchType.MergePatch), deployment.Name(), deployment.Namespace(), cancellationToken: token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "writing the status of Deployment {Key}; trying again", key);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (pending.TryAdd(key, deployment))
+                {
+                    queue.Writer.TryWrite(key);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+namespace PoolOperator.Benchmarks.Report;
+
+/// <summary>Every figure the benchmark can report, in report order, with the targets the operator must meet.</summary>
+internal static class Figures
+{
+    public const string PatchP50 = "floor.patch.p50";
+    public const string PatchP99 = "floor.patch.p99";
+    public const string WatchP50 = "floor.watch.p50";
+    public const string WatchP99 = "floor.watch.p99";
+
+    public const string IdleRequests = "idle.requests";
+    public const string IdleReads = "idle.reads";
+    public const string IdleStatusWrites = "idle.statusWrites";
+    public const string IdleWrites = "idle.writes";
+    public const string IdleErrors = "idle.errors";
+    public const string IdleReconciles = "idle.reconciles";
+    public const string IdleRequestsPerReconcile = "idle.requestsPerReconcile";
+
+    public const string TransitionWrites = "transition.writes";
+    public const string TransitionSteps = "transition.steps";
+    public const string TransitionWritesPerStep = "transition.writesPerStep";
+    public const string TransitionRequests = "transition.requests";
+    public const string TransitionP50 = "transition.p50";
+    public const string TransitionMax = "transition.max";
+    public const string TransitionAll = "transition.all";
+
+    public const string RestartReady = "convergence.restart.ready";
+    public const string RestartP50 = "convergence.restart.p50";
+    public const string RestartAll = "convergence.restart.all";
+    public const string RestartAfterReady = "convergence.restart.afterReady";
+    public const string RestartGate = "convergence.restart.gate";
+    public const string NewP50 = "convergence.new.p50";
+    public const string NewP99 = "convergence.new.p99";
+    public const string NewAll = "convergence.new.all";
+
+    public const string Rss = "memory.rss";
+    public const string RssPeak = "memory.peak";
+    public const string RssWithPods = "memory.withPods";
+    public const string RssPodsGrowth = "memory.podsGrowth";
+
+    public const string AnalysisConfigured = "analysis.configured";
+    public const string AnalysisP50 = "analysis.p50";
+    public const string AnalysisP99 = "analysis.p99";
+    public const string AnalysisMax = "analysis.max";
+    public const string AnalysisUncalled = "analysis.uncalled";
+    public const string AnalysisCallsPerMinute = "analysis.callsPerMinute";
+    public const string AnalysisMeanInterval = "analysis.meanInterval";
+
+    /// <summary>The configured analysis interval of the analysis scenario, in seconds.</summary>
+    public const int AnalysisIntervalSeconds = 30;
+
+    public static IReadOnlyList<FigureDefinition> All { get; } =
+    [
+        new(PatchP50, "floor", "Bare PATCH round trip, p50", "ms", 1),
+        new(PatchP99, "floor", "Bare PATCH round trip, p99", "ms", 1),
+        new(WatchP50, "floor", "Write → watch event seen, p50", "ms", 1),
+        new(WatchP99, "floor", "Write → watch event seen, p99", "ms", 1),
+
+        new(IdleRequests, "idle", "API requests per migration per minute", "", 2),
+        new(IdleReads, "idle", "… of which reads (get, list, watch)", "", 2),
+        new(IdleWrites, "idle", "… of which writes", "", 2),
+        new(IdleStatusWrites, "idle", "Status writes per migration per minute", "", 2),
+        new(IdleErrors, "idle", "Requests answered 4xx/5xx per migration per minute", "", 2),
+        new(IdleReconciles, "idle", "Reconciles per migration per minute (operator's /metrics)", "", 2),
+        new(IdleRequestsPerReconcile, "idle", "API requests per no-op reconcile (idle requests ÷ reconciles)", "", 2, "0", _ => new Target(Comparison.AtMost, 0)),
+
+        new(TransitionWrites, "transition", "Writes per migration, approval → Completed", "", 2),
+        new(TransitionSteps, "transition", "Phase/stage changes per migration, approval → Completed", "", 2),
+        new(TransitionWritesPerStep, "transition", "Writes per stage transition", "", 2, "≤ 3", _ => new Target(Comparison.AtMost, 3)),
+        new(TransitionRequests, "transition", "All requests per migration, approval → Completed", "", 2),
+        new(TransitionP50, "transition", "Approval → Completed per migration, p50", "s", 1),
+        new(TransitionMax, "transition", "Approval → Completed per migration, max", "s", 1),
+        new(TransitionAll, "transition", "Approval of all → all Completed", "s", 1),
+
+        new(RestartReady, "convergence", "Operator start → /readyz answers 200", "s", 1),
+        new(RestartP50, "convergence", "Operator start → a pre-existing migration has a status, p50", "s", 1),
+        new(RestartAll, "convergence", "Operator start → every pre-existing migration has a status", "s", 1, "≤ 10 s", _ => new Target(Comparison.AtMost, 10)),
+        new(RestartAfterReady, "convergence", "/readyz answers → every pre-existing migration has a status", "s", 1),
+        new(RestartGate, "convergence", "Operator start → every pre-existing migration at its gate", "s", 1),
+        new(NewP50, "convergence", "New migration created → at its gate, p50", "s", 1),
+        new(NewP99, "convergence", "New migration created → at its gate, p99", "s", 1),
+        new(NewAll, "convergence", "First of N created → all N at their gate", "s", 1),
+
+        new(Rss, "memory", "Operator RSS after settling", "MiB", 0, "≤ 80 MiB at 100, ≤ 150 MiB at 1,000", RssTarget),
+        new(RssPeak, "memory", "Operator peak RSS so far (VmHWM)", "MiB", 0),
+        new(RssWithPods, "memory", "Operator RSS with 5,000 unrelated pods", "MiB", 0),
+        new(RssPodsGrowth, "memory", "RSS growth from 5,000 unrelated pods", "MiB", 1, "< 5 MiB", _ => new Target(Comparison.Below, 5)),
+
+        new(AnalysisConfigured, "analysis", "Configured analysis interval", "s", 0),
+        new(AnalysisP50, "analysis", "Actual interval between calls, p50", "s", 1),
+        new(AnalysisP99, "analysis", "Actual interval between calls, p99", "s", 1, "≤ 33 s (interval + 10%)", _ => new Target(Comparison.AtMost, AnalysisIntervalSeconds * 1.1)),
+        new(AnalysisMax, "analysis", "Actual interval between calls, max", "s", 1),
+        new(AnalysisUncalled, "analysis", "Migrations never called in the window", "", 0, "0", _ => new Target(Comparison.AtMost, 0)),
+        new(AnalysisCallsPerMinute, "analysis", "Webhook calls per minute, all migrations", "", 0),
+        new(AnalysisMeanInterval, "analysis", "Mean interval the call rate allows (migrations ÷ calls per minute)", "s", 1, "≤ 33 s", _ => new Target(Comparison.AtMost, AnalysisIntervalSeconds * 1.1)),
+    ];
+
+    public static FigureDefinition Get(string id) => All.First(f => f.Id == id);
+
+    private static Target? RssTarget(int migrations) => migrations switch
+    {
+        <= 100 => new Target(Comparison.AtMost, 80),
+        <= 1000 => new Target(Comparison.AtMost, 150),
+        _ => null,
+    };
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Text;
+
+namespace PoolOperator.Benchmarks.Report;
+
+/// <summary>Writes docs/benchmarks.md: the method of every scenario beside its figures, one column per recorded run.</summary>
+internal static class MarkdownReport
+{
+    private static readonly (string Section, string Heading, string Method)[] Sections =
+    [
+        ("floor", "Apiserver floor", """
+            What the apiserver itself costs on this machine, measured in the same run on the same apiserver before the
+            operator starts, from the benchmark process with the same client library the operator uses (KubernetesClient):
+            200 sequential JSON merge patches of one ConfigMap (after 5 unmeasured ones), and 100 sequential patches each
+            timed from sending the request until a watch on that ConfigMap delivers the change. Every other figure here sits
+            on top of these.
+            """),
+        ("idle", "1. Idle cost", """
+            N migrations wait at an approval gate: stages `{name: gate, weight: 5, approval: Required}` then
+            `{name: full, weight: 100}`, `analysis.interval: 10s`, no configured checks (the built-in checks always run).
+            They are created while the operator is stopped; once all are `AwaitingApproval` and the operator has settled,
+            the apiserver's audit log counts the operator's requests over a 60 s window. Requests per no-op reconcile
+            divides those requests by the reconciles the operator finished in the same window, read from the count of
+            its `pooloperator_reconcile_duration` histogram on `/metrics` before and after the window. A watch counts
+            once, in the window in which it closes.
+            """),
+        ("transition", "2. Stage transition", """
+            Right after the idle window every migration of the idle set is approved
+            (`pooloperator.io/approve=<token>`), and runs to `Completed` (`completion.rollbackWindowSeconds: 0`,
+            `rollback.scaleDownDelaySeconds: 0`). Counted from the first approval until 5 s after the last migration is
+            `Completed` (so trailing writes are included): the operator's writes (create, update, patch, delete) by
+            resource, per migration. The phase/stage changes are the distinct (phase, stage) states a watch on the
+            migrations saw after approval (for example Progressing/full, Completing/full, Completed/full); writes per
+            stage transition divides the writes by them. Times are measured by that watch.
+            """),
+        ("convergence", "3. Convergence", """
+            Restart: the idle set's N migrations are created (with their Deployments) while no operator runs; the
+            operator process then starts, and a watch records when each migration first has a `status.phase`.
+            New migrations: with the operator running (and the idle set `Completed`), N new pools are created, then N
+            new migrations (the analysis scenario's, with one webhook check each), 8 creates at a time; each migration is
+            timed from its create call returning until a watch sees it `AwaitingApproval`.
+            """),
+        ("memory", "4. Operator memory", """
+            VmRSS of the operator process from `/proc/<pid>/status`, the median of 5 samples 1 s apart, taken once the
+            idle set is at its gate and 20 s (10 s in quick mode) have passed. Then 5,000 pods of about 2 KB each are created
+            directly through the API in another namespace (no scheduler or kubelet runs, so they stay Pending), and RSS
+            is sampled the same way 30 s (15 s in quick mode) after the last one: the growth is what the operator keeps for
+            pods that belong to no migration. The pods stay for the rest of the run.
+            """),
+        ("analysis", "5. Analysis interval at scale", """
+            N migrations (the new-migrations set of scenario 3) each with one webhook check
+            (`analysis.interval: 30s`) pointing at an HTTP server on 127.0.0.1 that answers 200 and records, per
+            migration named in the POST body, when each call arrived. They wait at their gate, where analysis keeps
+            running. Once every migration has been called at least once, calls are recorded for 5 minutes (2 in quick
+            mode); the figures are the gaps between consecutive calls of the same migration within that window, over all
+            migrations. The interval is held when the p99 gap is within 10% of the configured interval and no migration
+            goes uncalled. A gap longer than the window cannot show up among the gaps: a migration called at most
+            once in the window is what reveals it, so read the p99 beside the count of migrations never called.
+            """),
+    ];
+
+    public static void Write(string path, ResultsFile results)
+    {
+        var columns = results.Columns();
+        var text = new StringBuilder();
+        text.AppendLine("# Benchmarks: what the operator costs the apiserver and memory");
+        text.AppendLine();
+        text.AppendLine(Paragraph("""
+            These figures come from `tests/PoolOperator.Benchmarks`, a command (not a test) that starts a real control
+            plane on 127.0.0.1, builds the operator in Release and runs it as its own process
+            (`pool-operator run --kubeconfig ...`), drives it only through the Kubernetes API, and counts what the
+            operator asks of the apiserver from the apiserver's own audit log, never from the operator's counters. The
+            same command, unchanged, measures any version of the operator; each run adds or updates one column below.
+            """));
+        text.AppendLine();
+        text.AppendLine("```sh");
+        text.AppendLine("# 100 migrations: 10-15 minutes on a shared 2-core machine (--quick saves about 4)");
+        text.AppendLine("dotnet run -c Release --project tests/PoolOperator.Benchmarks -- all --migrations 100 --label after");
+        text.AppendLine("# 1,000 migrations (the 5,000 unrelated pods are measured at 100)");
+        text.AppendLine("dotnet run -c Release --project tests/PoolOperator.Benchmarks -- all --migrations 1000 --quick --unrelated-pods 0 --label after");
+        text.AppendLine("```");
+        text.AppendLine();
+        text.AppendLine(Paragraph("""
+            Scenarios: `all`, or one of `floor`, `idle`, `transition`, `convergence`, `memory`, `analysis`. Options:
+            `--migrations N` (default 100), `--quick` (shorter settling and a 2-minute analysis window), `--label NAME`
+            (the column to add or update, default `current`), `--unrelated-pods N` (default 5000), `--operator PATH`
+            (another build of `pool-operator.dll`), `--keep` (keep the control plane's directory with the audit log and
+            all logs), `--no-report` (print only). The figures are kept in `docs/benchmarks.json`; this file is
+            regenerated from it after every run, or on its own with the scenario `report`. A figure that misses its
+            target shows ✗ and by how much; ✓ marks one that meets it.
+            """));
+        text.AppendLine();
+
+        text.AppendLine("## Targets at a glance");
+        text.AppendLine();
+        AppendTable(text, columns, Figures.All.Where(f => f.TargetText.Length > 0).ToList());
+
+        text.AppendLine("## Setup common to all scenarios");
+        text.AppendLine();
+        text.AppendLine(Paragraph("""
+            etcd 3.4, kube-apiserver and kube-controller-manager 1.20.2 on 127.0.0.1. The controller manager runs only
+            the garbage-collector, namespace and service-account controllers: instead of the deployment and replicaset
+            controllers, a stand-in in the benchmark watches Deployments and writes `status.replicas`, `readyReplicas`,
+            `availableReplicas` and `updatedReplicas` = `spec.replicas` and `observedGeneration` = `generation` at once,
+            so thousands of pools cost no ReplicaSets or Pods. Each pool is Deployment `NAME-v1` (4 replicas) and
+            `NAME-v2` (0). The apiserver runs with `--max-requests-inflight=2000`.
+            """));
+        text.AppendLine();
+        text.AppendLine(Paragraph("""
+            The operator authenticates with its own static token as user `operator` (group `system:masters`). The
+            apiserver's audit policy has two rules: level `Metadata` for user `operator`, then `None`; stage
+            `RequestReceived` is omitted, and the log backend writes in batches at least once a second
+            (`--audit-log-mode=batch --audit-log-batch-max-wait=1s`). A request counts once, as its `ResponseComplete`
+            event, in the window its `requestReceivedTimestamp` falls in, grouped by verb and resource (with
+            subresource). Everything the benchmark itself does (creating objects, approving, watching) runs as another
+            user and is not counted. The operator runs with its defaults except `--Operator:LeaderElection=false` (one
+            replica; a Lease would add a fixed renewal cost whatever the number of migrations).
+            """));
+        text.AppendLine();
+
+        foreach (var (section, heading, method) in Sections)
+        {
+            text.AppendLine("## " + heading);
+            text.AppendLine();
+            text.AppendLine(Paragraph(method));
+            text.AppendLine();
+            AppendTable(text, columns, Figures.All.Where(f => f.Section == section).ToList());
+            if (section is "idle" or "transition")
+            {
+                AppendBreakdown(text, columns, section);
+            }
+        }
+
+        text.AppendLine("## Runs");
+        text.AppendLine();
+        text.AppendLine("| Column | Date | Machine | Operator | Command |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (var run in columns)
+        {
+            text.AppendLine($"| {run.Column} | {run.Date} | {run.Machine} | {run.Operator} | `{run.Command}` |");
+        }
+
+        text.AppendLine();
+        foreach (var run in columns.Where(r => r.Notes.Count > 0))
+        {
+            text.AppendLine($"Notes on {run.Column}:");
+            text.AppendLine();
+            foreach (var note in run.Notes)
+            {
+                text.AppendLine("- " + note);
+            }
+
+            text.AppendLine();
+        }
+
+        File.WriteAllText(path, text.ToString().TrimEnd() + "\n");
+    }
+
+    private static void AppendTable(StringBuilder text, IReadOnlyList<RunResult> columns, IReadOnlyList<FigureDefinition> figures)
+    {
+        text.Append("| Figure | Target |");
+        foreach (var run in columns)
+        {
+            text.Append(' ').Append(run.Column).Append(" |");
+        }
+
+        text.AppendLine();
+        text.Append("|---|---|");
+        text.AppendLine(string.Concat(columns.Select(_ => "---|")));
+        foreach (var figure in figures)
+        {
+            text.Append("| ").Append(figure.Title).Append(" | ").Append(figure.TargetText.Length > 0 ? figure.TargetText : "–").Append(" |");
+            foreach (var run in columns)
+            {
+                var cell = run.Figures.TryGetValue(figure.Id, out var value) ? FigureFormat.WithVerdict(figure, value, run.Migrations) : "–";
+                text.Append(' ').Append(cell).Append(" |");
+            }
+
+            text.AppendLine();
+        }
+
+        text.AppendLine();
+    }
+
+    private static void AppendBreakdown(StringBuilder text, IReadOnlyList<RunResult> columns, string section)
+    {
+        var keys = columns.SelectMany(r => r.Breakdowns.TryGetValue(section, out var rows) ? rows.Keys : Enumerable.Empty<string>()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine(section == "idle"
+            ? "Requests per migration per minute, by verb and resource:"
+            : "Writes per migration from approval to Completed, by verb and resource:");
+        text.AppendLine();
+        text.Append("| Request |");
+        foreach (var run in columns)
+        {
+            text.Append(' ').Append(run.Column).Append(" |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("|---|" + string.Concat(columns.Select(_ => "---|")));
+        foreach (var key in keys)
+        {
+            text.Append("| `").Append(key).Append("` |");
+            foreach (var run in columns)
+            {
+                var cell = run.Breakdowns.TryGetValue(section, out var rows) && rows.TryGetValue(key, out var value)
+                    ? value.ToString("0.###", CultureInfo.InvariantCulture)
+                    : "–";
+                text.Append(' ').Append(cell).Append(" |");
+            }
+
+            text.AppendLine();
+        }
+
+        text.AppendLine();
+    }
+
+    private static string Paragraph(string raw) => raw.Trim();
+}
