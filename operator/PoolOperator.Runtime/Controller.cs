@@ -66,7 +66,7 @@ public sealed class Controller<TKey> : IController
     /// Queues the keys <paramref name="mapKeys"/> returns for every changed object (for a modification, the keys of the old
     /// and the new object, so a reference that moved notifies both owners).
     /// </summary>
-    public Controller<TKey> Watch<T>(ResourceInformer<T> informer, Func<T, IEnumerable<TKey>> mapKeys)
+    public Controller<TKey> Watch<T>(IInformer<T> informer, Func<T, IEnumerable<TKey>> mapKeys)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(mapKeys);
@@ -78,7 +78,7 @@ public sealed class Controller<TKey> : IController
     }
 
     /// <summary>Queues the keys <paramref name="mapEvent"/> returns for every change, which it may filter (for example on generation).</summary>
-    public Controller<TKey> WatchEvents<T>(ResourceInformer<T> informer, Func<InformerEvent<T>, IEnumerable<TKey>> mapEvent)
+    public Controller<TKey> WatchEvents<T>(IInformer<T> informer, Func<InformerEvent<T>, IEnumerable<TKey>> mapEvent)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(informer);

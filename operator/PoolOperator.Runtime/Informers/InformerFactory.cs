@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace PoolOperator.Runtime.Informers;
 
-/// <summary>Creates informers that watch the namespaces of <see cref="OperatorRuntimeOptions.Namespaces"/>.</summary>
+/// <summary>Creates informers that watch the namespaces of <see cref="OperatorRuntimeOptions.Namespaces"/> (all when empty).</summary>
 public sealed class InformerFactory(
     IKubernetes client,
     IOptions<OperatorRuntimeOptions> options,
@@ -29,4 +29,28 @@ public sealed class InformerFactory(
     /// <summary>An informer over Pods, optionally only those matching <paramref name="labelSelector"/>.</summary>
     public ResourceInformer<V1Pod> Pods(string? labelSelector = null) =>
         Create(new PodSource(client, labelSelector));
+
+    /// <summary>An informer over <paramref name="source"/> that caches only objects someone declared an interest in.</summary>
+    public InterestInformer<T> CreateOfInterest<T>(IResourceSource<T> source, Func<T, T>? transform = null)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        new(source, options.Value.Namespaces, timeProvider, loggerFactory.CreateLogger<InterestInformer<T>>(), transform);
+
+    /// <summary>
+    /// An informer over the Pods someone declared an interest in; <paramref name="transform"/> (say, dropping managedFields
+    /// and the parts of the spec nobody reads) is applied to each before it is cached.
+    /// </summary>
+    public InterestInformer<V1Pod> PodsOfInterest(Func<V1Pod, V1Pod>? transform = null) =>
+        CreateOfInterest(new PodSource(client), transform);
+
+    /// <summary>An informer over the ConfigMaps someone declared an interest in.</summary>
+    public InterestInformer<V1ConfigMap> ConfigMapsOfInterest() =>
+        CreateOfInterest(new ConfigMapSource(client));
+
+    /// <summary>
+    /// An informer over the objects of the namespaced custom resource <paramref name="plural"/>.<paramref name="group"/>/<paramref name="version"/>
+    /// someone declared an interest in; while the resource is not installed its namespaces count as synced and empty.
+    /// </summary>
+    public InterestInformer<T> CustomResourcesOfInterest<T>(string group, string version, string plural)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        CreateOfInterest(new CustomResourceSource<T>(client, group, version, plural));
 }

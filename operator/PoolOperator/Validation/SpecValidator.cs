@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Runtime.Informers;
 
 namespace PoolOperator.Validation;
 
@@ -88,19 +89,19 @@ public static partial class SpecValidator
         var v2Name = v2.Metadata?.Name;
         var v1Labels = v1.Spec?.Template?.Metadata?.Labels;
         var v2Labels = v2.Spec?.Template?.Metadata?.Labels;
-        if (LabelSelectorMatcher.Matches(v1.Spec?.Selector, v2Labels))
+        if (LabelSelectors.Matches(v1.Spec?.Selector, v2Labels))
         {
             errors.Add(new("spec.v2.deployment",
-                $"the selector of V1 Deployment \"{v1Name}\" ({LabelSelectorMatcher.Describe(v1.Spec?.Selector)}) matches the pod labels " +
-                $"of V2 Deployment \"{v2Name}\" ({LabelSelectorMatcher.Describe(v2Labels)}); each Deployment must select only its own pods, " +
+                $"the selector of V1 Deployment \"{v1Name}\" ({Describe(v1.Spec?.Selector)}) matches the pod labels " +
+                $"of V2 Deployment \"{v2Name}\" ({Describe(v2Labels)}); each Deployment must select only its own pods, " +
                 "e.g. with a distinct track label"));
         }
 
-        if (LabelSelectorMatcher.Matches(v2.Spec?.Selector, v1Labels))
+        if (LabelSelectors.Matches(v2.Spec?.Selector, v1Labels))
         {
             errors.Add(new("spec.v2.deployment",
-                $"the selector of V2 Deployment \"{v2Name}\" ({LabelSelectorMatcher.Describe(v2.Spec?.Selector)}) matches the pod labels " +
-                $"of V1 Deployment \"{v1Name}\" ({LabelSelectorMatcher.Describe(v1Labels)}); each Deployment must select only its own pods, " +
+                $"the selector of V2 Deployment \"{v2Name}\" ({Describe(v2.Spec?.Selector)}) matches the pod labels " +
+                $"of V1 Deployment \"{v1Name}\" ({Describe(v1Labels)}); each Deployment must select only its own pods, " +
                 "e.g. with a distinct track label"));
         }
 
@@ -543,6 +544,16 @@ public static partial class SpecValidator
         && Uri.TryCreate(text, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && !string.IsNullOrEmpty(uri.Host);
+
+    private static string Describe(V1LabelSelector? selector) => selector switch
+    {
+        null => "<none>",
+        _ when LabelSelectors.ToQuery(selector) is { Length: > 0 } query => query,
+        _ => "<everything>",
+    };
+
+    private static string Describe(IDictionary<string, string>? labels) =>
+        labels is null || labels.Count == 0 ? "<none>" : string.Join(",", labels.Select(pair => $"{pair.Key}={pair.Value}"));
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -20,11 +20,19 @@ internal sealed class FakeResourceSource : IResourceSource<V1ConfigMap>
     /// <summary>Items per list page; lists are split into pages of this size.</summary>
     public int PageSize { get; set; } = 1000;
 
+    /// <summary>When set, a list of a namespace for which it returns an exception fails with it.</summary>
+    public Func<string?, Exception?>? ListFailure { get; set; }
+
     public void Set(string? @namespace, params V1ConfigMap[] items) => _objects[@namespace ?? "*"] = [.. items];
 
     public Task<ResourceListPage<V1ConfigMap>> ListAsync(string? @namespace, string? continueToken, int limit, CancellationToken cancellationToken)
     {
         Lists.Enqueue((@namespace, continueToken));
+        if (ListFailure?.Invoke(@namespace) is { } failure)
+        {
+            return Task.FromException<ResourceListPage<V1ConfigMap>>(failure);
+        }
+
         var all = _objects.GetValueOrDefault(@namespace ?? "*") ?? [];
         var start = continueToken is null ? 0 : int.Parse(continueToken, System.Globalization.CultureInfo.InvariantCulture);
         var page = all.Skip(start).Take(PageSize).ToList();
@@ -46,6 +54,18 @@ internal sealed class FakeResourceSource : IResourceSource<V1ConfigMap>
 
     public static V1ConfigMap Object(string? @namespace, string name, string resourceVersion) =>
         new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace, ResourceVersion = resourceVersion } };
+
+    public static V1ConfigMap Labelled(string @namespace, string name, string resourceVersion, params (string Key, string Value)[] labels) =>
+        new()
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                NamespaceProperty = @namespace,
+                ResourceVersion = resourceVersion,
+                Labels = labels.ToDictionary(l => l.Key, l => l.Value),
+            },
+        };
 
     public static V1ConfigMap Bookmark(string resourceVersion) =>
         new() { Metadata = new V1ObjectMeta { ResourceVersion = resourceVersion } };

@@ -9,10 +9,14 @@ namespace PoolOperator.UnitTests.Runtime;
 internal sealed class FakeWatch(string? @namespace, string resourceVersion, Action<Exception> onError)
 {
     private readonly Channel<Func<(WatchEventType, V1ConfigMap)?>> _events = Channel.CreateUnbounded<Func<(WatchEventType, V1ConfigMap)?>>();
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string? Namespace { get; } = @namespace;
 
     public string ResourceVersion { get; } = resourceVersion;
+
+    /// <summary>Completes when the informer stops reading this watch.</summary>
+    public Task Ended => _ended.Task;
 
     public void Send(WatchEventType type, V1ConfigMap obj) => _events.Writer.TryWrite(() => (type, obj));
 
@@ -29,12 +33,19 @@ internal sealed class FakeWatch(string? @namespace, string resourceVersion, Acti
 
     public async IAsyncEnumerable<(WatchEventType Type, V1ConfigMap Object)> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var next in _events.Reader.ReadAllAsync(cancellationToken))
+        try
         {
-            if (next() is { } item)
+            await foreach (var next in _events.Reader.ReadAllAsync(cancellationToken))
             {
-                yield return item;
+                if (next() is { } item)
+                {
+                    yield return item;
+                }
             }
+        }
+        finally
+        {
+            _ended.TrySetResult();
         }
     }
 }
