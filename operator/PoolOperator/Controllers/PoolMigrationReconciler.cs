@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using k8s;
-using k8s.Autorest;
 using Microsoft.Extensions.Logging;
 using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
@@ -10,21 +8,26 @@ using PoolOperator.Events;
 using PoolOperator.Observation;
 using PoolOperator.Routing;
 using PoolOperator.Routing.Replicas;
+using PoolOperator.Runtime.Informers;
 using PoolOperator.Telemetry;
 using PoolOperator.Validation;
 
 namespace PoolOperator.Controllers;
 
 /// <summary>
-/// One reconcile of one PoolMigration: observe, ask the decision core, persist the status, then apply what the
-/// status implies and record its Events. Writing status first is what makes a crash at any instant safe: the
-/// next round re-derives the same desired state from the persisted status.
+/// One reconcile of one PoolMigration: observe (from the caches), ask the decision core, persist the status, then
+/// apply what the status implies and record its Events. Writing status first is what makes a crash at any instant
+/// safe: the next round re-derives the same desired state from the persisted status. A round that changes nothing
+/// makes no API request: reads come from the informers, and status and objects are written only when they differ.
 /// </summary>
 internal sealed partial class PoolMigrationReconciler(
-    IKubernetes client,
+    LatestKnown<PoolMigration> migrations,
     ClusterObserver observer,
+    MigrationCaches caches,
+    MigrationWriter writer,
+    MigrationFinalizer finalizer,
+    AnalysisSchedule schedule,
     ReplicaRouter replicas,
-    IEnumerable<ITrafficRouter> routers,
     ICheckMeasurer measurer,
     IMigrationEventSink events,
     OperatorMetrics metrics,
@@ -32,59 +35,73 @@ internal sealed partial class PoolMigrationReconciler(
     ILogger<PoolMigrationReconciler> logger)
 {
     private static readonly TimeSpan MinimumRequeue = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan CacheWait = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
-    private readonly ITrafficRouter[] routers = routers.ToArray();
 
     /// <returns>When to reconcile again even if nothing changes; null when only a change should wake it.</returns>
     public async Task<TimeSpan?> ReconcileAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var migration = await ClusterObserver.ReadOrNullAsync(() => client.CustomObjects.GetNamespacedCustomObjectAsync<PoolMigration>(
-            PoolMigration.Group, PoolMigration.Version, @namespace, PoolMigration.Plural, name, cancellationToken)).ConfigureAwait(false);
-        if (migration is null || migration.Metadata.DeletionTimestamp is not null)
+        var key = new NamespacedName(@namespace, name);
+        var migration = migrations.Get(@namespace, name);
+        if (migration is null)
         {
+            Forget(key);
             return null;
         }
 
-        var world = await observer.ObserveAsync(migration, cancellationToken).ConfigureAwait(false);
-        var specErrors = SpecValidator.Validate(migration.Spec).ToList();
-        if (specErrors.Count == 0 && world.V1Deployment is not null && world.V2Deployment is not null)
+        if (migration.Metadata.DeletionTimestamp is not null)
         {
-            specErrors.AddRange(SpecValidator.ValidateAgainstCluster(migration.Spec, world.V1Deployment, world.V2Deployment));
+            return await FinishDeletionAsync(key, migration, cancellationToken).ConfigureAwait(false);
         }
 
-        var now = time.GetUtcNow();
-        var measurements = specErrors.Count == 0 ? await MeasureWhenDueAsync(migration, world, now, cancellationToken).ConfigureAwait(false) : [];
-        var decision = MigrationDecider.Decide(new MigrationInput(
-            migration, world.V1, world.V2, specErrors, measurements, now));
-        var configuredRouters = routers.Where(r => r.IsConfigured(migration.Spec)).ToList();
+        if (!MigrationFinalizer.IsOn(migration))
+        {
+            // Added before anything is touched, so a deletion from now on always gets the chance to restore.
+            if (await writer.SetFinalizerAsync(migration, present: true, cancellationToken).ConfigureAwait(false) is not { } withFinalizer)
+            {
+                return TimeSpan.Zero;
+            }
+
+            migration = withFinalizer;
+        }
+
+        var needs = CacheNeeds.In(migration.Status?.Phase);
+        if (!caches.Declare(migration, needs))
+        {
+            return CacheWait;
+        }
+
+        var decision = await DecideAsync(key, migration, cancellationToken).ConfigureAwait(false);
+        var needed = CacheNeeds.In(decision.Status.Phase);
+        if (!needs.Covers(needed))
+        {
+            // The migration leaves a phase that read nothing (a retry, a fixed spec): decide again once the caches hold its objects.
+            caches.Declare(migration, needs.Union(needed));
+            return CacheWait;
+        }
+
+        var configuredRouters = caches.ConfiguredRouters(migration);
         if (migration.Status?.Original is null && decision.Status.Original is { } original)
         {
             // Each router snapshots what it will change in the same status write that records the original state,
             // before anything is changed.
             foreach (var router in configuredRouters)
             {
-                await router.RecordOriginalAsync(migration, original, cancellationToken).ConfigureAwait(false);
+                router.RecordOriginal(migration, original);
             }
         }
 
         if (StatusChanged(migration.Status, decision.Status))
         {
             var previousPhase = migration.Status?.Phase;
-            migration.Status = decision.Status;
-            try
+            var written = await writer.WriteStatusAsync(migration, decision.Status, cancellationToken).ConfigureAwait(false);
+            if (written is null)
             {
-                migration = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<PoolMigration>(
-                    StatusPayload.For(migration), PoolMigration.Group, PoolMigration.Version, @namespace, PoolMigration.Plural, name,
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-            {
-                // Someone changed the object since we read it: decide again from what is there now.
-                LogConflict(logger, @namespace, name);
                 return TimeSpan.Zero;
             }
 
+            migration = written;
             if (previousPhase != decision.Status.Phase)
             {
                 LogPhase(logger, @namespace, name, previousPhase ?? "-", decision.Status.Phase ?? "-", decision.Status.Message ?? "");
@@ -92,6 +109,38 @@ internal sealed partial class PoolMigrationReconciler(
             }
         }
 
+        await ApplyAsync(migration, decision, configuredRouters, cancellationToken).ConfigureAwait(false);
+        foreach (var migrationEvent in decision.Events.Concat(MilestoneEvents.For(decision.Status)))
+        {
+            await events.RecordAsync(migration, migrationEvent, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!needed.Covers(needs))
+        {
+            // Finished with the pods (and maybe the routers' objects): the caches drop them.
+            caches.Declare(migration, needed);
+        }
+
+        metrics.Observe(migration, Stopwatch.GetElapsedTime(started));
+        return decision.RequeueAfter is { } after ? Clamp(after) : Resync;
+    }
+
+    private async Task<MigrationDecision> DecideAsync(NamespacedName key, PoolMigration migration, CancellationToken cancellationToken)
+    {
+        var world = observer.Observe(migration);
+        var specErrors = SpecValidator.Validate(migration.Spec).ToList();
+        if (specErrors.Count == 0 && world.V1Deployment is not null && world.V2Deployment is not null)
+        {
+            specErrors.AddRange(SpecValidator.ValidateAgainstCluster(migration.Spec, world.V1Deployment, world.V2Deployment));
+        }
+
+        var now = time.GetUtcNow();
+        var measurements = specErrors.Count == 0 ? await MeasureWhenDueAsync(key, migration, world, now, cancellationToken).ConfigureAwait(false) : [];
+        return MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now));
+    }
+
+    private async Task ApplyAsync(PoolMigration migration, MigrationDecision decision, IReadOnlyList<ITrafficRouter> configuredRouters, CancellationToken cancellationToken)
+    {
         foreach (var action in decision.Actions)
         {
             switch (action)
@@ -110,17 +159,9 @@ internal sealed partial class PoolMigrationReconciler(
                     throw new InvalidOperationException($"No router applies {action.GetType().Name}");
             }
         }
-
-        foreach (var migrationEvent in decision.Events.Concat(MilestoneEvents.For(decision.Status)))
-        {
-            await events.RecordAsync(migration, migrationEvent, cancellationToken).ConfigureAwait(false);
-        }
-
-        metrics.Observe(migration, Stopwatch.GetElapsedTime(started));
-        return decision.RequeueAfter is { } after ? Clamp(after) : Resync;
     }
 
-    private async Task<IReadOnlyList<Measurement>> MeasureWhenDueAsync(PoolMigration migration, ObservedWorld world, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Measurement>> MeasureWhenDueAsync(NamespacedName key, PoolMigration migration, ObservedWorld world, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var status = migration.Status;
         var plan = MigrationPlan.From(migration.Spec);
@@ -136,7 +177,34 @@ internal sealed partial class PoolMigrationReconciler(
             status!.StageName ?? "",
             status.Weight ?? 0,
             status.Phase ?? "");
-        return await measurer.MeasureAllAsync(plan.Checks, migration.Metadata.NamespaceProperty, context, cancellationToken).ConfigureAwait(false);
+        var measurements = await measurer.MeasureAllAsync(plan.Checks, migration.Metadata.NamespaceProperty, context, cancellationToken).ConfigureAwait(false);
+        schedule.Measured(key, now + plan.AnalysisInterval);
+        return measurements;
+    }
+
+    private async Task<TimeSpan?> FinishDeletionAsync(NamespacedName key, PoolMigration migration, CancellationToken cancellationToken)
+    {
+        if (!MigrationFinalizer.IsOn(migration))
+        {
+            // Not ours to hold (any more): the object goes once other finalizers are done.
+            Forget(key);
+            return null;
+        }
+
+        var after = await finalizer.FinishAsync(migration, cancellationToken).ConfigureAwait(false);
+        if (after is null)
+        {
+            schedule.Forget(key);
+        }
+
+        return after;
+    }
+
+    private void Forget(NamespacedName key)
+    {
+        caches.Release(key);
+        schedule.Forget(key);
+        migrations.Forget(key.Namespace!, key.Name);
     }
 
     private static bool StatusChanged(PoolMigrationStatus? before, PoolMigrationStatus after) =>
@@ -144,9 +212,6 @@ internal sealed partial class PoolMigrationReconciler(
 
     private static TimeSpan Clamp(TimeSpan after) =>
         after < MinimumRequeue ? MinimumRequeue : after > Resync ? Resync : after;
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Namespace}/{Name}: status changed under us; deciding again")]
-    private static partial void LogConflict(ILogger logger, string @namespace, string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Namespace}/{Name}: {From} -> {To}: {Message}")]
     private static partial void LogPhase(ILogger logger, string @namespace, string name, string from, string to, string message);
