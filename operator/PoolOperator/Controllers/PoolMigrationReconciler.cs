@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using k8s;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,7 @@ internal sealed partial class PoolMigrationReconciler(
     MigrationCaches caches,
     MigrationWriter writer,
     MigrationFinalizer finalizer,
-    AnalysisSchedule schedule,
+    AnalysisDueTimes schedule,
     ReplicaRouter replicas,
     ICheckMeasurer measurer,
     IMigrationEventSink events,
@@ -37,6 +38,9 @@ internal sealed partial class PoolMigrationReconciler(
     private static readonly TimeSpan MinimumRequeue = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CacheWait = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
+
+    // Migrations whose next round reads more than their persisted phase needs, because the last decision left that phase.
+    private readonly ConcurrentDictionary<NamespacedName, CacheNeeds> widened = new();
 
     /// <returns>When to reconcile again even if nothing changes; null when only a change should wake it.</returns>
     public async Task<TimeSpan?> ReconcileAsync(string @namespace, string name, CancellationToken cancellationToken)
@@ -67,6 +71,11 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         var needs = CacheNeeds.In(migration.Status?.Phase);
+        if (widened.TryGetValue(key, out var wider))
+        {
+            needs = needs.Union(wider);
+        }
+
         if (!caches.Declare(migration, needs))
         {
             return CacheWait;
@@ -76,8 +85,9 @@ internal sealed partial class PoolMigrationReconciler(
         var needed = CacheNeeds.In(decision.Status.Phase);
         if (!needs.Covers(needed))
         {
-            // The migration leaves a phase that read nothing (a retry, a fixed spec): decide again once the caches hold its objects.
-            caches.Declare(migration, needs.Union(needed));
+            // The migration leaves a phase that read less (a retry, a fixed spec): decide again once the caches hold its objects.
+            widened[key] = needs.Union(needed);
+            caches.Declare(migration, widened[key]);
             return CacheWait;
         }
 
@@ -115,6 +125,7 @@ internal sealed partial class PoolMigrationReconciler(
             await events.RecordAsync(migration, migrationEvent, cancellationToken).ConfigureAwait(false);
         }
 
+        widened.TryRemove(key, out _);
         if (!needed.Covers(needs))
         {
             // Finished with the pods (and maybe the routers' objects): the caches drop them.
@@ -202,6 +213,7 @@ internal sealed partial class PoolMigrationReconciler(
 
     private void Forget(NamespacedName key)
     {
+        widened.TryRemove(key, out _);
         caches.Release(key);
         schedule.Forget(key);
         migrations.Forget(key.Namespace!, key.Name);

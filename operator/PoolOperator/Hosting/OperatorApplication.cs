@@ -43,7 +43,7 @@ internal static class OperatorApplication
         builder.Services.AddSingleton<MigrationCaches>();
         builder.Services.AddSingleton<MigrationWriter>();
         builder.Services.AddSingleton<MigrationFinalizer>();
-        builder.Services.AddSingleton<AnalysisSchedule>();
+        builder.Services.AddSingleton<AnalysisDueTimes>();
         builder.Services.AddSingleton<PoolMigrationReconciler>();
         builder.Services.AddController(CreateController);
 

@@ -120,14 +120,16 @@ public sealed class ClusterFixture(IMessageSink messageSink) : IAsyncLifetime
     /// <summary>
     /// Creates a Deployment whose pods carry <paramref name="labels"/> (also its selector) and behave as
     /// <paramref name="podBehaviour"/> says: through the simulated kubelet's annotation locally, through a
-    /// busybox container that sleeps, never passes readiness or exits 1 on a real cluster.
+    /// busybox container that sleeps, never passes readiness or exits 1 on a real cluster. The selector is
+    /// <paramref name="selector"/> when given, else the labels.
     /// </summary>
     public Task<V1Deployment> CreateDeploymentAsync(
         string namespaceName,
         string name,
         int replicas,
         IReadOnlyDictionary<string, string> labels,
-        PodBehaviour podBehaviour = PodBehaviour.Ready)
+        PodBehaviour podBehaviour = PodBehaviour.Ready,
+        V1LabelSelector? selector = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
         var container = new V1Container
@@ -145,7 +147,7 @@ public sealed class ClusterFixture(IMessageSink messageSink) : IAsyncLifetime
             Spec = new V1DeploymentSpec
             {
                 Replicas = replicas,
-                Selector = new V1LabelSelector { MatchLabels = labels.ToDictionary() },
+                Selector = selector ?? new V1LabelSelector { MatchLabels = labels.ToDictionary() },
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta
