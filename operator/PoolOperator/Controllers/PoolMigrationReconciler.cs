@@ -81,7 +81,7 @@ internal sealed partial class PoolMigrationReconciler(
             return CacheWait;
         }
 
-        var decision = await DecideAsync(key, migration, cancellationToken).ConfigureAwait(false);
+        var (decision, nextAnalysisAt) = await DecideAsync(key, migration, cancellationToken).ConfigureAwait(false);
         var needed = CacheNeeds.In(decision.Status.Phase);
         if (!needs.Covers(needed))
         {
@@ -119,6 +119,12 @@ internal sealed partial class PoolMigrationReconciler(
             }
         }
 
+        // Only once the status holds what was measured: a round that lost a write conflict measures again.
+        if (nextAnalysisAt is { } next)
+        {
+            schedule.Measured(key, next);
+        }
+
         await ApplyAsync(migration, decision, configuredRouters, cancellationToken).ConfigureAwait(false);
         foreach (var migrationEvent in decision.Events.Concat(MilestoneEvents.For(decision.Status)))
         {
@@ -136,7 +142,8 @@ internal sealed partial class PoolMigrationReconciler(
         return decision.RequeueAfter is { } after ? Clamp(after) : Resync;
     }
 
-    private async Task<MigrationDecision> DecideAsync(NamespacedName key, PoolMigration migration, CancellationToken cancellationToken)
+    /// <returns>The decision, and when the checks are next due if this round measured them.</returns>
+    private async Task<(MigrationDecision Decision, DateTimeOffset? NextAnalysisAt)> DecideAsync(NamespacedName key, PoolMigration migration, CancellationToken cancellationToken)
     {
         var world = observer.Observe(migration);
         var specErrors = SpecValidator.Validate(migration.Spec).ToList();
@@ -146,8 +153,11 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         var now = time.GetUtcNow();
-        var measurements = specErrors.Count == 0 ? await MeasureWhenDueAsync(key, migration, world, now, cancellationToken).ConfigureAwait(false) : [];
-        return MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now));
+        var nextAnalysisAt = schedule.NextAt(key);
+        var due = AnalysisSchedule.IsDue(nextAnalysisAt, now);
+        var measurements = specErrors.Count == 0 && due ? await MeasureAsync(migration, world, cancellationToken).ConfigureAwait(false) : [];
+        var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt));
+        return (decision, due ? AnalysisSchedule.NextAfter(now, MigrationPlan.From(migration.Spec)) : null);
     }
 
     private async Task ApplyAsync(PoolMigration migration, MigrationDecision decision, IReadOnlyList<ITrafficRouter> configuredRouters, CancellationToken cancellationToken)
@@ -172,12 +182,12 @@ internal sealed partial class PoolMigrationReconciler(
         }
     }
 
-    private async Task<IReadOnlyList<Measurement>> MeasureWhenDueAsync(NamespacedName key, PoolMigration migration, ObservedWorld world, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Measurement>> MeasureAsync(PoolMigration migration, ObservedWorld world, CancellationToken cancellationToken)
     {
         var status = migration.Status;
         var plan = MigrationPlan.From(migration.Spec);
-        var analysing = status?.Phase is Phases.Initializing or Phases.Shadowing or Phases.Progressing or Phases.AwaitingApproval or Phases.Completing or Phases.Paused;
-        if (!analysing || plan.Checks.Count == 0 || world.V1 is null || world.V2 is null || !AnalysisBook.IsDue(status!, plan, now))
+        if (status?.Phase is not Phases.Initializing and not Phases.Shadowing and not Phases.Progressing and not Phases.AwaitingApproval and not Phases.Completing and not Phases.Paused
+            || plan.Checks.Count == 0 || world.V1 is null || world.V2 is null)
         {
             return [];
         }
@@ -185,12 +195,10 @@ internal sealed partial class PoolMigrationReconciler(
         var context = new MeasurementContext(
             migration.Metadata.NamespaceProperty,
             migration.Metadata.Name,
-            status!.StageName ?? "",
+            status.StageName ?? "",
             status.Weight ?? 0,
             status.Phase ?? "");
-        var measurements = await measurer.MeasureAllAsync(plan.Checks, migration.Metadata.NamespaceProperty, context, cancellationToken).ConfigureAwait(false);
-        schedule.Measured(key, now + plan.AnalysisInterval);
-        return measurements;
+        return await measurer.MeasureAllAsync(plan.Checks, migration.Metadata.NamespaceProperty, context, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<TimeSpan?> FinishDeletionAsync(NamespacedName key, PoolMigration migration, CancellationToken cancellationToken)

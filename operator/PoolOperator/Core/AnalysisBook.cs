@@ -6,50 +6,101 @@ namespace PoolOperator.Core;
 /// <summary>Keeps each check's last measurement and its consecutive failure / inconclusive streaks in status.</summary>
 internal static class AnalysisBook
 {
-    public static bool IsDue(PoolMigrationStatus status, MigrationPlan plan, DateTimeOffset now) =>
-        status.Analysis?.LastRunAt is not { } last || now >= ToOffset(last) + plan.AnalysisInterval;
-
-    public static DateTimeOffset NextDue(PoolMigrationStatus status, MigrationPlan plan, DateTimeOffset now) =>
-        status.Analysis?.LastRunAt is { } last ? ToOffset(last) + plan.AnalysisInterval : now;
-
-    public static void Record(PoolMigrationStatus status, IEnumerable<Measurement> measurements, bool countsForStage, DateTimeOffset now)
+    /// <summary>
+    /// Records the measurements. A check whose result did not change keeps its entry untouched, so its
+    /// <c>measuredAt</c> says when that result was first measured, and <c>lastRunAt</c> moves only when some result
+    /// changed: a round with nothing new writes nothing. True when something changed.
+    /// </summary>
+    public static bool Record(PoolMigrationStatus status, IEnumerable<Measurement> measurements, bool countsForStage, DateTimeOffset now)
     {
         status.Analysis ??= new AnalysisStatus();
+        var changed = false;
         foreach (var measurement in measurements)
         {
-            var check = status.Analysis.Checks.FirstOrDefault(c => c.Name == measurement.CheckName);
-            if (check is null)
-            {
-                check = new CheckStatus { Name = measurement.CheckName };
-                status.Analysis.Checks.Add(check);
-            }
-
-            check.Verdict = measurement.Verdict.ToString();
-            check.Value = Finite(measurement.Value);
-            check.Baseline = Finite(measurement.Baseline);
-            check.Message = measurement.Message;
-            check.MeasuredAt = measurement.MeasuredAt.UtcDateTime;
-            switch (measurement.Verdict)
-            {
-                case Verdict.Pass:
-                    check.ConsecutiveFailures = 0;
-                    check.ConsecutiveInconclusive = 0;
-                    check.PassedInStage |= countsForStage;
-                    break;
-                case Verdict.Fail:
-                    check.ConsecutiveFailures++;
-                    check.ConsecutiveInconclusive = 0;
-                    break;
-                default:
-                    // No data is not evidence against V2: it neither fails the check nor clears a failure streak.
-                    check.ConsecutiveInconclusive++;
-                    break;
-            }
+            changed |= RecordOne(status.Analysis, measurement, countsForStage);
         }
 
-        status.Analysis.LastRunAt = now.UtcDateTime;
-        Summarize(status);
+        if (changed)
+        {
+            status.Analysis.LastRunAt = now.UtcDateTime;
+            Summarize(status);
+        }
+
+        return changed;
     }
+
+    private static bool RecordOne(AnalysisStatus analysis, Measurement measurement, bool countsForStage)
+    {
+        var recorded = analysis.Checks.FirstOrDefault(c => c.Name == measurement.CheckName);
+
+        // Taken no later than the recorded result, it is that measurement again (a round repeated after a crash):
+        // counting it twice would shorten the failure limit.
+        if (recorded?.MeasuredAt is { } at && measurement.MeasuredAt <= ToOffset(at))
+        {
+            return false;
+        }
+
+        var next = Judge(recorded, measurement, countsForStage);
+        if (recorded is not null && SameResult(recorded, next))
+        {
+            return false;
+        }
+
+        if (recorded is null)
+        {
+            analysis.Checks.Add(next);
+            return true;
+        }
+
+        recorded.Verdict = next.Verdict;
+        recorded.Value = next.Value;
+        recorded.Baseline = next.Baseline;
+        recorded.Message = next.Message;
+        recorded.MeasuredAt = next.MeasuredAt;
+        recorded.ConsecutiveFailures = next.ConsecutiveFailures;
+        recorded.ConsecutiveInconclusive = next.ConsecutiveInconclusive;
+        recorded.PassedInStage = next.PassedInStage;
+        return true;
+    }
+
+    private static CheckStatus Judge(CheckStatus? recorded, Measurement measurement, bool countsForStage)
+    {
+        var check = new CheckStatus
+        {
+            Name = measurement.CheckName,
+            Verdict = measurement.Verdict.ToString(),
+            Value = Finite(measurement.Value),
+            Baseline = Finite(measurement.Baseline),
+            Message = measurement.Message,
+            MeasuredAt = measurement.MeasuredAt.UtcDateTime,
+            ConsecutiveFailures = recorded?.ConsecutiveFailures ?? 0,
+            ConsecutiveInconclusive = recorded?.ConsecutiveInconclusive ?? 0,
+            PassedInStage = recorded?.PassedInStage ?? false,
+        };
+        switch (measurement.Verdict)
+        {
+            case Verdict.Pass:
+                check.ConsecutiveFailures = 0;
+                check.ConsecutiveInconclusive = 0;
+                check.PassedInStage |= countsForStage;
+                break;
+            case Verdict.Fail:
+                check.ConsecutiveFailures++;
+                check.ConsecutiveInconclusive = 0;
+                break;
+            default:
+                // No data is not evidence against V2: it neither fails the check nor clears a failure streak.
+                check.ConsecutiveInconclusive++;
+                break;
+        }
+
+        return check;
+    }
+
+    private static bool SameResult(CheckStatus a, CheckStatus b) =>
+        a.Verdict == b.Verdict && a.Value == b.Value && a.Baseline == b.Baseline && a.Message == b.Message
+        && a.ConsecutiveFailures == b.ConsecutiveFailures && a.ConsecutiveInconclusive == b.ConsecutiveInconclusive
+        && a.PassedInStage == b.PassedInStage;
 
     public static void StartStage(PoolMigrationStatus status)
     {

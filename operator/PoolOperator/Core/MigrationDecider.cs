@@ -567,15 +567,15 @@ internal static class MigrationDecider
 
         private void RecordAnalysis(int v2Target, bool stageReady)
         {
-            if (!AnalysisBook.IsDue(status, plan, now))
+            if (!AnalysisSchedule.IsDue(input.NextAnalysisAt, now))
             {
-                Wake(AnalysisBook.NextDue(status, plan, now));
+                Wake(input.NextAnalysisAt!.Value);
                 return;
             }
 
             var builtIn = BuiltInChecks.Measure(V2, v2Target, stageReady, AnalysisBook.LastValue(status, BuiltInChecks.V2Restarts), now);
             AnalysisBook.Record(status, builtIn.Concat(input.Measurements), stageReady, now);
-            Wake(now + plan.AnalysisInterval);
+            Wake(AnalysisSchedule.NextAfter(now, plan));
         }
 
         /// <summary>Fires failure-limit triggers and inconclusive pauses. True when a trigger fired (rollback or trigger pause).</summary>

@@ -5,10 +5,16 @@ using PoolOperator.Validation;
 namespace PoolOperator.Core;
 
 /// <summary>Everything the decision core needs; it does no I/O.</summary>
+/// <param name="NextAnalysisAt">
+/// When this process next measures the checks. Null or not after <paramref name="Now"/> means the checks are due this
+/// round and <paramref name="Measurements"/> holds this round's measurements; otherwise the core records no
+/// measurement and asks to be woken then. The caller keeps it in memory (see <see cref="AnalysisSchedule"/>).
+/// </param>
 internal sealed record MigrationInput(
     PoolMigration Migration,
     DeploymentObservation? V1,
     DeploymentObservation? V2,
     IReadOnlyList<ValidationError> SpecErrors,
     IReadOnlyList<Measurement> Measurements,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    DateTimeOffset? NextAnalysisAt = null);

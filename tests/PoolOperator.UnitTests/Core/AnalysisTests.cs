@@ -240,6 +240,7 @@ public sealed class AnalysisTests
         var status = new PoolOperator.Api.V1Alpha1.PoolMigrationStatus();
         var at = MigrationSimulator.Start;
         AnalysisBook.Record(status, [new Measurement("a", Verdict.Fail, double.NaN, 1, "bad", at)], countsForStage: true, at);
+        at += TimeSpan.FromSeconds(30);
         AnalysisBook.Record(status, [new Measurement("a", Verdict.Fail, 2, 1, "bad", at), new Measurement("b", Verdict.Inconclusive, null, null, "no data", at)], true, at);
 
         var a = status.Analysis!.Checks.Single(c => c.Name == "a");
@@ -251,6 +252,7 @@ public sealed class AnalysisTests
         Assert.Equal("a", AnalysisBook.FirstAtFailureLimit(status, 2)!.Name);
         Assert.Null(AnalysisBook.FirstAtFailureLimit(status, 3));
 
+        at += TimeSpan.FromSeconds(30);
         AnalysisBook.Record(status, [new Measurement("a", Verdict.Pass, double.PositiveInfinity, null, "ok", at)], countsForStage: false, at);
         Assert.Null(a.Value);
         Assert.False(a.PassedInStage);
@@ -260,5 +262,33 @@ public sealed class AnalysisTests
         a.Verdict = "changed later";
         Assert.Equal(nameof(Verdict.Pass), snapshot["a"].Verdict);
         Assert.Equal(nameof(Verdict.Inconclusive), snapshot["b"].Verdict);
+    }
+
+    [Fact]
+    public void An_unchanged_result_leaves_the_check_and_lastRunAt_as_first_recorded()
+    {
+        var status = new PoolOperator.Api.V1Alpha1.PoolMigrationStatus();
+        var first = MigrationSimulator.Start;
+        Assert.True(AnalysisBook.Record(status, [new Measurement("a", Verdict.Pass, 0.001, null, "ok", first)], countsForStage: true, first));
+        var later = first + TimeSpan.FromMinutes(5);
+
+        Assert.False(AnalysisBook.Record(status, [new Measurement("a", Verdict.Pass, 0.001, null, "ok", later)], countsForStage: true, later));
+        Assert.Equal(first.UtcDateTime, status.Analysis!.Checks.Single().MeasuredAt);
+        Assert.Equal(first.UtcDateTime, status.Analysis.LastRunAt);
+
+        Assert.True(AnalysisBook.Record(status, [new Measurement("a", Verdict.Pass, 0.002, null, "ok", later)], countsForStage: true, later));
+        Assert.Equal(later.UtcDateTime, status.Analysis.Checks.Single().MeasuredAt);
+        Assert.Equal(later.UtcDateTime, status.Analysis.LastRunAt);
+    }
+
+    [Fact]
+    public void A_measurement_no_later_than_the_recorded_one_is_not_counted_again()
+    {
+        var status = new PoolOperator.Api.V1Alpha1.PoolMigrationStatus();
+        var at = MigrationSimulator.Start;
+        AnalysisBook.Record(status, [new Measurement("a", Verdict.Fail, 0.2, null, "bad", at)], countsForStage: true, at);
+
+        Assert.False(AnalysisBook.Record(status, [new Measurement("a", Verdict.Fail, 0.2, null, "bad", at)], countsForStage: true, at));
+        Assert.Equal(1, status.Analysis!.Checks.Single().ConsecutiveFailures);
     }
 }

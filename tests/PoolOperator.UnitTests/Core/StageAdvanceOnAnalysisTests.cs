@@ -44,9 +44,9 @@ public sealed class StageAdvanceOnAnalysisTests
     {
         var held = Decide(Check(Verdict.Inconclusive, passedInStage: true));
         var migration = Migration(held.Status);
-        migration.Status!.Analysis!.LastRunAt = Now.AddSeconds(-1).UtcDateTime;
+        var later = Now.AddSeconds(1);
 
-        var decision = MigrationDecider.Decide(Input(migration, [new Measurement("error-rate", Verdict.Pass, 0.001, null, "value 0.001 <= max 0.01", Now)]));
+        var decision = MigrationDecider.Decide(Input(migration, [new Measurement("error-rate", Verdict.Pass, 0.001, null, "value 0.001 <= max 0.01", later)], later, nextAnalysisAt: null));
 
         Assert.Equal(1, decision.Status.StageIndex);
     }
@@ -62,7 +62,7 @@ public sealed class StageAdvanceOnAnalysisTests
         PassedInStage = passedInStage,
     };
 
-    /// <summary>Stage canary-25 (3 s) has been ready for 10 s; the analysis was just run, so this round measures nothing.</summary>
+    /// <summary>Stage canary-25 (3 s) has been ready for 10 s; the checks are measured next in a second, so this round measures nothing.</summary>
     private static MigrationDecision Decide(CheckStatus check)
     {
         var status = new PoolMigrationStatus
@@ -95,7 +95,7 @@ public sealed class StageAdvanceOnAnalysisTests
                 ],
             },
         };
-        return MigrationDecider.Decide(Input(Migration(status), []));
+        return MigrationDecider.Decide(Input(Migration(status), [], Now, nextAnalysisAt: Now.AddSeconds(1)));
     }
 
     private static PoolMigration Migration(PoolMigrationStatus status) => new()
@@ -119,11 +119,12 @@ public sealed class StageAdvanceOnAnalysisTests
         Status = status,
     };
 
-    private static MigrationInput Input(PoolMigration migration, IReadOnlyList<Measurement> measurements) => new(
+    private static MigrationInput Input(PoolMigration migration, IReadOnlyList<Measurement> measurements, DateTimeOffset now, DateTimeOffset? nextAnalysisAt) => new(
         migration,
         new DeploymentObservation("pool-v1", 3, 3, null, 0, null),
         new DeploymentObservation("pool-v2", 1, 1, null, 0, null),
         Array.Empty<ValidationError>(),
         measurements,
-        Now);
+        now,
+        nextAnalysisAt);
 }

@@ -20,6 +20,9 @@ internal sealed class MigrationSimulator
 
     private int tokens;
 
+    // When the checks are measured next: in memory, as the reconciler keeps it, and forgotten when the process dies.
+    private DateTimeOffset? nextAnalysisAt;
+
     public MigrationSimulator(PoolMigration migration, int v1Replicas = 10, int v2Replicas = 0)
     {
         Migration = migration;
@@ -69,15 +72,15 @@ internal sealed class MigrationSimulator
     public MigrationInput Observe(PoolMigration? migration = null, DeploymentObservation? v1 = null, DeploymentObservation? v2 = null)
     {
         migration ??= Migration;
-        var status = migration.Status ?? new PoolMigrationStatus();
-        var measurements = AnalysisBook.IsDue(status, MigrationPlan.From(migration.Spec), Now) ? Measure() : [];
+        var measurements = AnalysisSchedule.IsDue(nextAnalysisAt, Now) ? Measure() : [];
         return new MigrationInput(
             migration,
             v1 ?? V1.Observe(),
             v2 ?? V2.Observe(),
             [.. SpecErrors],
             measurements,
-            Now);
+            Now,
+            nextAnalysisAt);
     }
 
     /// <summary>One reconcile round. With <paramref name="crashAfterStatusWrite"/> the status is persisted but no action is applied and no Event recorded.</summary>
@@ -120,7 +123,13 @@ internal sealed class MigrationSimulator
         Migration.Status = StatusCloner.Clone(decision.Status);
         if (crashIf(round))
         {
+            nextAnalysisAt = null;
             return round;
+        }
+
+        if (AnalysisSchedule.IsDue(input.NextAnalysisAt, input.Now))
+        {
+            nextAnalysisAt = AnalysisSchedule.NextAfter(input.Now, MigrationPlan.From(input.Migration.Spec));
         }
 
         foreach (var action in decision.Actions)
@@ -245,8 +254,8 @@ internal sealed class MigrationSimulator
     {
         var migration = Snapshot(Migration);
         migration.Status = StatusCloner.Clone(persisted);
-        var measurements = AnalysisBook.IsDue(migration.Status, MigrationPlan.From(migration.Spec), input.Now) ? Measure() : [];
-        var replayInput = input with { Migration = migration, Measurements = measurements };
+        // The restarted process has forgotten when it measured last, so it measures again.
+        var replayInput = input with { Migration = migration, Measurements = Measure(), NextAnalysisAt = null };
         return (replayInput, MigrationDecider.Decide(replayInput));
     }
 
