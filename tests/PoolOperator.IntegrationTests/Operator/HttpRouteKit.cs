@@ -22,7 +22,12 @@ internal static class HttpRouteKit
     {
         var crd = new V1CustomResourceDefinition
         {
-            Metadata = new V1ObjectMeta { Name = $"{Plural}.{Group}" },
+            Metadata = new V1ObjectMeta
+            {
+                Name = $"{Plural}.{Group}",
+                // *.k8s.io groups are protected; the Gateway API CRDs carry this approval too.
+                Annotations = new Dictionary<string, string> { ["api-approved.kubernetes.io"] = "https://github.com/kubernetes-sigs/gateway-api/pull/2466" },
+            },
             Spec = new V1CustomResourceDefinitionSpec
             {
                 Group = Group,
