@@ -41,6 +41,7 @@ public sealed class DeletionTests(ClusterFixture cluster, ITestOutputHelper outp
         {
             await DeleteAsync(kit);
             await WaitGoneAsync(kit);
+            await cluster.WaitForAsync(() => Task.FromResult(sampler.Samples.Any(s => s.V2Replicas == 0)), Timeout, "a sample of V2 scaled back to 0");
             samples = sampler.Samples;
         }
 
