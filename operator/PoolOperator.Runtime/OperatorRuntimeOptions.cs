@@ -29,7 +29,7 @@ public sealed partial class OperatorRuntimeOptions : IValidatableObject
     [Required]
     [RegularExpression("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
     [StringLength(128)]
-    public string ComponentName { get; set; } = "pool-operator";
+    public string ComponentName { get; set; } = RuntimeDefaults.ComponentName;
 
     /// <summary>Liveness fails when a reconcile loop with work has made no progress for this long.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]

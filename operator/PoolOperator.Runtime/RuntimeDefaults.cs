@@ -1,8 +1,14 @@
 namespace PoolOperator.Runtime;
 
-/// <summary>Defaults that depend on where the operator runs (in a pod or on a workstation).</summary>
-internal static class RuntimeDefaults
+/// <summary>Defaults of the operator runtime, some of which depend on where it runs (in a pod or on a workstation).</summary>
+public static class RuntimeDefaults
 {
+    /// <summary>
+    /// The operator's name towards the apiserver: the component of its Events, its server-side apply field manager and
+    /// the manager in app.kubernetes.io/managed-by of what it creates.
+    /// </summary>
+    public const string ComponentName = "pool-operator";
+
     private const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
     private static readonly Lazy<string> RandomIdentity = new(() =>
@@ -13,7 +19,7 @@ internal static class RuntimeDefaults
     });
 
     /// <summary>POD_NAMESPACE, else the namespace of the mounted service account, else "default".</summary>
-    public static string PodNamespace()
+    internal static string PodNamespace()
     {
         if (Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } fromEnv)
         {
@@ -42,5 +48,5 @@ internal static class RuntimeDefaults
     }
 
     /// <summary>A process-unique identity: the pod (or host) name plus a random suffix, as client-go does.</summary>
-    public static string Identity() => RandomIdentity.Value;
+    internal static string Identity() => RandomIdentity.Value;
 }

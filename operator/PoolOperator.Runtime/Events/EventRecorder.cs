@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using k8s;
 using k8s.Autorest;
@@ -11,14 +13,27 @@ using PoolOperator.Runtime.LeaderElection;
 namespace PoolOperator.Runtime.Events;
 
 /// <summary>
-/// Writes core/v1 Events about objects, folding repeats of the same (object, type, reason, message) into one Event
-/// whose count and lastTimestamp grow; failures are logged and never reach the caller.
+/// Writes core/v1 Events about objects; failures are logged and never reach the caller.
 /// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="RecordAsync"/> folds repeats of the same (object, type, reason, message) into one Event whose count and
+/// lastTimestamp grow. To keep an Event that repeats on every reconcile from costing a request each time, a repeat
+/// updates the Event at most once per <see cref="RepeatUpdateInterval"/> (client-go's spam filter refills at the same
+/// rate); the repeats in between are counted in memory and carried by the next update, so the count the apiserver shows
+/// may lag by the repeats of the last interval. The aggregation lives in memory: after a restart a repeat starts a new Event.
+/// </para>
+/// <para>
+/// <see cref="RecordOnceAsync"/> records a milestone at most once per (object, key), across restarts and leader changes:
+/// the Event's name derives from the object's uid and the key, and an existing one (409 Conflict) counts as recorded.
+/// </para>
+/// </remarks>
 public sealed class EventRecorder
 {
     // Events live about an hour in the apiserver; remembering more than this many distinct ones buys nothing.
     private const int MaxRemembered = 4096;
     private const int MaxMessageLength = 1024;
+    private const int MaxNamePrefix = 236;
 
     private readonly IKubernetes _client;
     private readonly TimeProvider _timeProvider;
@@ -28,6 +43,9 @@ public sealed class EventRecorder
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<AggregateKey, LinkedListNode<Recorded>> _recorded = [];
     private readonly LinkedList<Recorded> _recency = new();
+    private readonly Lock _onceLock = new();
+    private readonly HashSet<string> _recordedOnce = [];
+    private readonly Queue<string> _recordedOnceOrder = new();
     private long _lastStamp;
 
     /// <summary>Creates a recorder naming <see cref="OperatorRuntimeOptions.ComponentName"/> as the reporting component.</summary>
@@ -37,7 +55,7 @@ public sealed class EventRecorder
         LeaderElectionService leaderElection,
         TimeProvider timeProvider,
         ILogger<EventRecorder> logger)
-        : this(client, options?.Value.ComponentName ?? "pool-operator", leaderElection?.Identity ?? RuntimeDefaults.Identity(), timeProvider, logger)
+        : this(client, options?.Value.ComponentName ?? RuntimeDefaults.ComponentName, leaderElection?.Identity ?? RuntimeDefaults.Identity(), timeProvider, logger)
     {
     }
 
@@ -52,6 +70,9 @@ public sealed class EventRecorder
         _timeProvider = timeProvider;
         _logger = logger;
     }
+
+    /// <summary>How often, at most, a repeating aggregated Event is updated in the apiserver.</summary>
+    internal TimeSpan RepeatUpdateInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Records a Normal event about <paramref name="involved"/>.</summary>
     public Task NormalAsync(IKubernetesObject<V1ObjectMeta> involved, string reason, string message, CancellationToken cancellationToken = default) =>
@@ -73,12 +94,7 @@ public sealed class EventRecorder
         {
             ArgumentNullException.ThrowIfNull(involved);
             ArgumentException.ThrowIfNullOrEmpty(reason);
-            message ??= string.Empty;
-            if (message.Length > MaxMessageLength)
-            {
-                message = message[..MaxMessageLength];
-            }
-
+            message = Truncate(message);
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
@@ -106,6 +122,65 @@ public sealed class EventRecorder
         }
     }
 
+    /// <summary>
+    /// Records an event about <paramref name="involved"/> at most once per <paramref name="key"/>: its name derives from
+    /// the object's uid and the key, so a second call (in this process or after a restart or a leader change) finds it
+    /// and makes no second Event; in this process it makes no request at all. Never throws.
+    /// </summary>
+    public async Task RecordOnceAsync(
+        IKubernetesObject<V1ObjectMeta> involved,
+        EventType type,
+        string reason,
+        string message,
+        string key,
+        CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            ArgumentNullException.ThrowIfNull(involved);
+            ArgumentException.ThrowIfNullOrEmpty(reason);
+            ArgumentException.ThrowIfNullOrEmpty(key);
+            var reference = Reference(involved);
+            var name = OnceName(reference, key);
+            var eventNamespace = EventNamespace(reference);
+            var memoryKey = $"{eventNamespace}/{name}";
+            lock (_onceLock)
+            {
+                if (_recordedOnce.Contains(memoryKey))
+                {
+                    return;
+                }
+            }
+
+            try
+            {
+                await CreateAsync(reference, name, eventNamespace, type, reason, Truncate(message), cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Recorded before: by this replica before a restart, or by a previous leader.
+            }
+
+            RememberOnce(memoryKey);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogDebug("Event {Reason} not recorded: cancelled", reason);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(
+                ex,
+                "Could not record {Type} event {Reason} ({Key}) for {Kind} {Object}: {Message}",
+                type,
+                reason,
+                key,
+                involved?.Kind,
+                involved?.Metadata?.Name,
+                message);
+        }
+    }
+
     private async Task RecordCoreAsync(
         IKubernetesObject<V1ObjectMeta> involved,
         EventType type,
@@ -121,11 +196,17 @@ public sealed class EventRecorder
         {
             var seen = node.Value;
             var count = seen.Count + 1;
+            Touch(node);
+            if (now - seen.Written < RepeatUpdateInterval)
+            {
+                node.Value = seen with { Count = count };
+                return;
+            }
+
             try
             {
                 await PatchCountAsync(seen, count, now, cancellationToken).ConfigureAwait(false);
-                node.Value = seen with { Count = count };
-                Touch(node);
+                node.Value = seen with { Count = count, Written = now };
                 return;
             }
             catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
@@ -135,15 +216,25 @@ public sealed class EventRecorder
             }
         }
 
-        var eventNamespace = string.IsNullOrEmpty(reference.NamespaceProperty) ? "default" : reference.NamespaceProperty;
-        var created = await _client.CoreV1.CreateNamespacedEventAsync(
+        var eventNamespace = EventNamespace(reference);
+        var created = await CreateAsync(reference, NextEventName(reference.Name), eventNamespace, type, reason, message, cancellationToken).ConfigureAwait(false);
+        Remember(key, new Recorded(key, created.Metadata.Name, eventNamespace, 1, now));
+    }
+
+    private Task<Corev1Event> CreateAsync(
+        V1ObjectReference reference,
+        string name,
+        string eventNamespace,
+        EventType type,
+        string reason,
+        string message,
+        CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow().UtcDateTime;
+        return _client.CoreV1.CreateNamespacedEventAsync(
             new Corev1Event
             {
-                Metadata = new V1ObjectMeta
-                {
-                    Name = NextEventName(reference.Name),
-                    NamespaceProperty = eventNamespace,
-                },
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = eventNamespace },
                 InvolvedObject = reference,
                 Type = type.ToString(),
                 Reason = reason,
@@ -156,9 +247,39 @@ public sealed class EventRecorder
                 ReportingInstance = _instance,
             },
             eventNamespace,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+            cancellationToken: cancellationToken);
+    }
 
-        Remember(key, new Recorded(key, created.Metadata.Name, eventNamespace, 1));
+    private static string EventNamespace(V1ObjectReference reference) =>
+        string.IsNullOrEmpty(reference.NamespaceProperty) ? "default" : reference.NamespaceProperty;
+
+    private static string Truncate(string? message) =>
+        message is null ? string.Empty : message.Length > MaxMessageLength ? message[..MaxMessageLength] : message;
+
+    private static string NamePrefix(string objectName) => objectName.Length > MaxNamePrefix ? objectName[..MaxNamePrefix] : objectName;
+
+    // The object name plus a digest of (uid, key): the same milestone of the same object always has the same name,
+    // and a recreated object with the same name (a new uid) gets new ones.
+    private static string OnceName(V1ObjectReference reference, string key) =>
+        $"{NamePrefix(reference.Name)}.{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{reference.Uid}|{key}")))[..16]}";
+
+    private void RememberOnce(string memoryKey)
+    {
+        lock (_onceLock)
+        {
+            if (!_recordedOnce.Add(memoryKey))
+            {
+                return;
+            }
+
+            _recordedOnceOrder.Enqueue(memoryKey);
+
+            // Forgetting costs one request that answers 409 the next time; remembering forever would grow without bound.
+            while (_recordedOnceOrder.Count > MaxRemembered)
+            {
+                _recordedOnce.Remove(_recordedOnceOrder.Dequeue());
+            }
+        }
     }
 
     // client-go's naming: the object name plus a hex nanosecond timestamp, made strictly increasing so two events
@@ -167,8 +288,7 @@ public sealed class EventRecorder
     {
         var stamp = (_timeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         _lastStamp = stamp > _lastStamp ? stamp : _lastStamp + 1;
-        var prefix = objectName.Length > 236 ? objectName[..236] : objectName;
-        return $"{prefix}.{_lastStamp.ToString("x", CultureInfo.InvariantCulture)}";
+        return $"{NamePrefix(objectName)}.{_lastStamp.ToString("x", CultureInfo.InvariantCulture)}";
     }
 
     private Task PatchCountAsync(Recorded seen, int count, DateTime now, CancellationToken cancellationToken)
@@ -249,5 +369,6 @@ public sealed class EventRecorder
         string Reason,
         string Message);
 
-    private sealed record Recorded(AggregateKey Key, string Name, string Namespace, int Count);
+    // Written: when the apiserver last got this Event's count; Count may be ahead of it.
+    private sealed record Recorded(AggregateKey Key, string Name, string Namespace, int Count, DateTime Written);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PoolOperator.Runtime.Informers;
 using PoolOperator.Runtime.LeaderElection;
 
 namespace PoolOperator.Runtime.Health;
@@ -51,7 +52,7 @@ public sealed class OperatorHealth(
         var waiting = _controllers
             .SelectMany(c => c.Informers)
             .Distinct()
-            .Where(i => !i.HasSynced)
+            .Where(i => !i.HasSynced && !IsInterestScoped(i))
             .Select(i => i.Description)
             .ToList();
         if (waiting.Count > 0)
@@ -61,6 +62,11 @@ public sealed class OperatorHealth(
 
         return new HealthCheckResult(true, leaderElection.Enabled ? "leader; informers synced" : "informers synced");
     }
+
+    // An interest-scoped informer is briefly unsynced each time a new interest makes a namespace relist; its callers
+    // check IsSynced for the namespace they read, and readiness must not flap with every new migration.
+    private static bool IsInterestScoped(IInformer informer) =>
+        informer.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(InterestInformer<>);
 
     /// <summary>Marks the operator as failed; both checks fail from now on.</summary>
     internal void ReportFailure(Exception exception) => _failure = exception.GetBaseException().Message;

@@ -20,15 +20,15 @@ public sealed class InformerFactory(
     /// <summary>An informer over the namespaced custom resource <paramref name="plural"/>.<paramref name="group"/>/<paramref name="version"/>.</summary>
     public ResourceInformer<T> CustomResource<T>(string group, string version, string plural, string? labelSelector = null)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        Create(new CustomResourceSource<T>(client, group, version, plural, labelSelector));
+        Create(ResourceSources.CustomResource<T>(client, group, version, plural, labelSelector));
 
     /// <summary>An informer over Deployments, optionally only those matching <paramref name="labelSelector"/>.</summary>
     public ResourceInformer<V1Deployment> Deployments(string? labelSelector = null) =>
-        Create(new DeploymentSource(client, labelSelector));
+        Create(ResourceSources.Deployments(client, labelSelector));
 
     /// <summary>An informer over Pods, optionally only those matching <paramref name="labelSelector"/>.</summary>
     public ResourceInformer<V1Pod> Pods(string? labelSelector = null) =>
-        Create(new PodSource(client, labelSelector));
+        Create(ResourceSources.Pods(client, labelSelector));
 
     /// <summary>An informer over <paramref name="source"/> that caches only objects someone declared an interest in.</summary>
     public InterestInformer<T> CreateOfInterest<T>(IResourceSource<T> source, Func<T, T>? transform = null)
@@ -40,11 +40,11 @@ public sealed class InformerFactory(
     /// and the parts of the spec nobody reads) is applied to each before it is cached.
     /// </summary>
     public InterestInformer<V1Pod> PodsOfInterest(Func<V1Pod, V1Pod>? transform = null) =>
-        CreateOfInterest(new PodSource(client), transform);
+        CreateOfInterest(ResourceSources.Pods(client), transform);
 
     /// <summary>An informer over the ConfigMaps someone declared an interest in.</summary>
     public InterestInformer<V1ConfigMap> ConfigMapsOfInterest() =>
-        CreateOfInterest(new ConfigMapSource(client));
+        CreateOfInterest(ResourceSources.ConfigMaps(client));
 
     /// <summary>
     /// An informer over the objects of the namespaced custom resource <paramref name="plural"/>.<paramref name="group"/>/<paramref name="version"/>
@@ -52,5 +52,5 @@ public sealed class InformerFactory(
     /// </summary>
     public InterestInformer<T> CustomResourcesOfInterest<T>(string group, string version, string plural)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        CreateOfInterest(new CustomResourceSource<T>(client, group, version, plural));
+        CreateOfInterest(ResourceSources.CustomResource<T>(client, group, version, plural));
 }

@@ -1,8 +1,6 @@
-using PoolOperator.Demo;
-
 namespace PoolOperator.Hosting;
 
-/// <summary>The operator's commands: <c>run</c> (the operator) and <c>demo</c> (a migration on a local control plane).</summary>
+/// <summary>The operator's commands: <c>run</c> (the operator) and <c>help</c>.</summary>
 internal static class OperatorCommandLine
 {
     private const string Usage = """
@@ -13,9 +11,11 @@ internal static class OperatorCommandLine
                  Settings: --Operator:Namespaces:0=<ns> (default all), --Operator:Qps=50, --Operator:Burst=100,
                  --Operator:MaxConcurrentReconciles=4, --Operator:LeaderElection=true|false,
                  --Operator:LeaseNamespace=<ns>, --Analysis:DefaultPrometheusAddress=<url>, --urls=http://127.0.0.1:8080
-          demo   Start a local Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager and a simulated
-                 kubelet), run the operator against it and migrate a demo pool from V1 to V2 end to end.
-                 Options: --keep-running (leave the control plane up after the migration, until Ctrl+C)
+          help   Show this text.
+
+        To see a migration end to end without a cluster, run the demo from a source checkout; it starts a local
+        control plane (etcd, kube-apiserver, kube-controller-manager and a simulated kubelet) and runs the operator
+        against it: dotnet run --project operator/PoolOperator.Demo [-- --keep-running]
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -26,8 +26,6 @@ internal static class OperatorCommandLine
         {
             case "run":
                 return await RunOperatorAsync(rest).ConfigureAwait(false);
-            case "demo":
-                return await DemoCommand.RunAsync(rest).ConfigureAwait(false);
             case "help" or "--help" or "-h":
                 Console.WriteLine(Usage);
                 return 0;
@@ -45,7 +43,7 @@ internal static class OperatorCommandLine
         {
             await Console.Error.WriteLineAsync(
                 "No cluster configured: pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config. " +
-                "To see the operator work without a cluster, run: dotnet run --project operator/PoolOperator -- demo").ConfigureAwait(false);
+                "To see the operator work without a cluster, run: dotnet run --project operator/PoolOperator.Demo").ConfigureAwait(false);
             return 1;
         }
 

@@ -42,9 +42,9 @@ public sealed partial class KillTests(ClusterFixture cluster, ITestOutputHelper 
 
         // V1 is ready from here on: every state the watch delivers from now must hold the full capacity.
         var clock = Stopwatch.StartNew();
-        await using var deployments = await WatchRecorder<V1Deployment>.StartAsync(new DeploymentSource(cluster.Client), killedNs, clock);
+        await using var deployments = await WatchRecorder<V1Deployment>.StartAsync(ResourceSources.Deployments(cluster.Client), killedNs, clock);
         await using var statuses = await WatchRecorder<PoolMigration>.StartAsync(
-            new CustomResourceSource<PoolMigration>(cluster.Client, PoolMigration.Group, PoolMigration.Version, PoolMigration.Plural), killedNs, clock);
+            ResourceSources.CustomResource<PoolMigration>(cluster.Client, PoolMigration.Group, PoolMigration.Version, PoolMigration.Plural), killedNs, clock);
 
         await using var reference = OperatorProcess.Start(cluster.KubeconfigPath, $"Operator:Namespaces:0={calmNs}");
         var victim = OperatorProcess.Start(cluster.KubeconfigPath, $"Operator:Namespaces:0={killedNs}");

@@ -38,9 +38,9 @@ public sealed class WatchTriggeredReconcileTests(ClusterFixture cluster, ITestOu
         output.WriteLine($"no reconcile for {quiet.TotalSeconds:F1} s before the switch ({instance.ReconcilesStarted} so far)");
 
         var clock = Stopwatch.StartNew();
-        await using var deployments = await WatchRecorder<V1Deployment>.StartAsync(new DeploymentSource(cluster.Client), ns, clock);
+        await using var deployments = await WatchRecorder<V1Deployment>.StartAsync(ResourceSources.Deployments(cluster.Client), ns, clock);
         await using var migrations = await WatchRecorder<PoolMigration>.StartAsync(
-            new CustomResourceSource<PoolMigration>(cluster.Client, PoolMigration.Group, PoolMigration.Version, PoolMigration.Plural), ns, clock);
+            ResourceSources.CustomResource<PoolMigration>(cluster.Client, PoolMigration.Group, PoolMigration.Version, PoolMigration.Plural), ns, clock);
         var reconcilesBefore = instance.ReconcilesStarted;
         var switchedAt = clock.Elapsed;
         cluster.Kubelet!.SetBehaviour(ns, "pool-v2", PodBehaviour.Ready);

@@ -37,7 +37,7 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
     {
         var ns = await cluster.CreateNamespaceAsync("rt");
         await CreateWidgetAsync(ns, Widget.New("existing"));
-        var informer = Informer(new CustomResourceSource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural), ns);
+        var informer = Informer(ResourceSources.CustomResource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural), ns);
         var events = Collect(informer);
         var run = informer.RunAsync(_stop.Token);
         await informer.WaitForSyncAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
@@ -65,7 +65,7 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         var ns = await cluster.CreateNamespaceAsync("rt");
         await CreateWidgetAsync(ns, Widget.New("kept"));
         await CreateWidgetAsync(ns, Widget.New("doomed"));
-        var source = new InterruptibleSource<Widget>(new CustomResourceSource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural));
+        var source = new InterruptibleSource<Widget>(ResourceSources.CustomResource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural));
         var informer = Informer(source, ns);
         var events = Collect(informer);
         var run = informer.RunAsync(_stop.Token);
@@ -105,8 +105,8 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         await _client.CoreV1.CreateNamespacedPodAsync(Pod("mine", "pool-v1"), ns);
         await _client.CoreV1.CreateNamespacedPodAsync(Pod("theirs", "unrelated"), ns);
 
-        var deployments = Informer(new DeploymentSource(_client), ns);
-        var pods = Informer(new PodSource(_client, "app=pool-v1"), ns);
+        var deployments = Informer(ResourceSources.Deployments(_client), ns);
+        var pods = Informer(ResourceSources.Pods(_client, "app=pool-v1"), ns);
         var podEvents = Collect(pods);
         var runs = new[] { deployments.RunAsync(_stop.Token), pods.RunAsync(_stop.Token) };
         await Task.WhenAll(deployments.WaitForSyncAsync(_stop.Token), pods.WaitForSyncAsync(_stop.Token)).WaitAsync(TimeSpan.FromSeconds(10));
@@ -131,8 +131,8 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         await CreateWidgetAsync(ns, Widget.New("migration", "pool-v2"));
         await CreateWidgetAsync(ns, Widget.New("bystander", "other"));
 
-        var widgets = Informer(new CustomResourceSource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural), ns);
-        var deployments = Informer(new DeploymentSource(_client), ns);
+        var widgets = Informer(ResourceSources.CustomResource<Widget>(_client, Widget.Group, Widget.Version, Widget.Plural), ns);
+        var deployments = Informer(ResourceSources.Deployments(_client), ns);
         var reconciled = new ConcurrentQueue<(NamespacedName Key, TimeSpan At)>();
         var clock = Stopwatch.StartNew();
         var controller = new Controller<NamespacedName>(
@@ -235,7 +235,11 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
     {
         var ns = await cluster.CreateNamespaceAsync("rt");
         var widget = await CreateWidgetAsync(ns, Widget.New("noisy"));
-        var recorder = new EventRecorder(_client, "pool-operator", "replica-a", TimeProvider.System, NullLogger.Instance);
+        var recorder = new EventRecorder(_client, RuntimeDefaults.ComponentName, "replica-a", TimeProvider.System, NullLogger.Instance)
+        {
+            // Every repeat reaches the apiserver at once, instead of at most once per interval.
+            RepeatUpdateInterval = TimeSpan.Zero,
+        };
 
         await recorder.WarningAsync(widget, "AnalysisFailed", "error rate 0.2 > 0.01");
         await recorder.WarningAsync(widget, "AnalysisFailed", "error rate 0.2 > 0.01");
@@ -250,6 +254,25 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         Assert.Equal("pool-operator", repeated.Source.Component);
         Assert.Equal(widget.Metadata.Uid, repeated.InvolvedObject.Uid);
         Assert.Equal("Widget", repeated.InvolvedObject.Kind);
+    }
+
+    [Fact]
+    public async Task AKeyedEventIsCreatedOnceAcrossReplicasAndRestarts()
+    {
+        var ns = await cluster.CreateNamespaceAsync("rt");
+        var widget = await CreateWidgetAsync(ns, Widget.New("migrating"));
+        var leader = new EventRecorder(_client, RuntimeDefaults.ComponentName, "replica-a", TimeProvider.System, NullLogger.Instance);
+        var nextLeader = new EventRecorder(_client, RuntimeDefaults.ComponentName, "replica-b", TimeProvider.System, NullLogger.Instance);
+
+        await leader.RecordOnceAsync(widget, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+        await leader.RecordOnceAsync(widget, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+        await nextLeader.RecordOnceAsync(widget, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+        await nextLeader.RecordOnceAsync(widget, EventType.Normal, "StageStarted", "canary-25 started", "run-1/canary-25");
+
+        var events = (await _client.CoreV1.ListNamespacedEventAsync(ns)).Items.OrderBy(e => e.Message, StringComparer.Ordinal).ToList();
+        Assert.Equal(["canary-25 started", "canary-5 started"], events.Select(e => e.Message));
+        Assert.Equal(["replica-b", "replica-a"], events.Select(e => e.ReportingInstance));
+        Assert.All(events, e => Assert.Equal(1, e.Count));
     }
 
     private static async Task LeadUntilCancelled(TaskCompletionSource<CancellationToken> leading, CancellationToken token)

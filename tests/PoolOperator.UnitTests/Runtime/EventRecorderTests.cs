@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using PoolOperator.Runtime;
 using PoolOperator.Runtime.Events;
 using Xunit;
 
@@ -44,23 +45,83 @@ public sealed class EventRecorderTests
     }
 
     [Fact]
-    public async Task RepeatsOfTheSameEventBumpCountAndLastTimestampInsteadOfCreatingMore()
+    public async Task RepeatsOfTheSameEventBumpCountAndLastTimestampAtMostOncePerIntervalInsteadOfCreatingMore()
     {
         var api = new RecordingApiHandler(EchoCreated);
         var recorder = Recorder(api);
 
         await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
-        _time.Advance(TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 10; i++)
+        {
+            // Repeats within the interval (say, one per reconcile) are counted without a request.
+            _time.Advance(TimeSpan.FromSeconds(10));
+            await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(4));
         await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
         await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
 
         var requests = api.Requests.ToArray();
-        Assert.Equal([HttpMethod.Post, HttpMethod.Patch, HttpMethod.Patch], requests.Select(r => r.Method));
+        Assert.Equal([HttpMethod.Post, HttpMethod.Patch], requests.Select(r => r.Method));
         var created = KubernetesJson.Deserialize<Corev1Event>(requests[0].Body);
         Assert.EndsWith($"/events/{created.Metadata.Name}", requests[1].Path, StringComparison.Ordinal);
-        using var last = JsonDocument.Parse(requests[2].Body);
-        Assert.Equal(3, last.RootElement.GetProperty("count").GetInt32());
-        Assert.Equal("2025-01-01T12:01:00Z", last.RootElement.GetProperty("lastTimestamp").GetString());
+        using var patch = JsonDocument.Parse(requests[1].Body);
+        Assert.Equal(12, patch.RootElement.GetProperty("count").GetInt32());
+        Assert.Equal("2025-01-01T12:05:40Z", patch.RootElement.GetProperty("lastTimestamp").GetString());
+    }
+
+    [Fact]
+    public async Task AKeyedEventIsCreatedOnceUnderANameDerivedFromTheObjectsUidAndTheKey()
+    {
+        var api = new RecordingApiHandler(EchoCreated);
+        var recorder = Recorder(api);
+
+        await recorder.RecordOnceAsync(Deployment, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+        await recorder.RecordOnceAsync(Deployment, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+        await recorder.RecordOnceAsync(Deployment, EventType.Normal, "StageStarted", "canary-25 started", "run-1/canary-25");
+        var recreated = Deployment;
+        recreated.Metadata.Uid = "uid-2";
+        await recorder.RecordOnceAsync(recreated, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+
+        var names = api.Requests.Select(r => KubernetesJson.Deserialize<Corev1Event>(r.Body)).Select(e => e.Metadata.Name).ToArray();
+        Assert.Equal(3, names.Length);
+        Assert.Equal(3, names.Distinct().Count());
+        Assert.All(names, n => Assert.Matches("^pool-v2\\.[0-9a-f]{16}$", n));
+
+        // Another replica (or this one after a restart) derives the same name.
+        var other = new RecordingApiHandler(EchoCreated);
+        await Recorder(other, "replica-2").RecordOnceAsync(Deployment, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+        var sent = KubernetesJson.Deserialize<Corev1Event>(Assert.Single(other.Requests).Body);
+        Assert.Equal(names[0], sent.Metadata.Name);
+        Assert.Equal("replica-2", sent.ReportingInstance);
+    }
+
+    [Fact]
+    public async Task AKeyedEventThatAlreadyExistsIsRememberedAndNotRequestedAgain()
+    {
+        var api = new RecordingApiHandler((_, _) => (HttpStatusCode.Conflict, """{"kind":"Status","code":409,"reason":"AlreadyExists"}"""));
+        var recorder = Recorder(api);
+
+        await recorder.RecordOnceAsync(Deployment, EventType.Warning, "RolledBack", "error rate 0.2 > 0.01", "run-1/rollback");
+        await recorder.RecordOnceAsync(Deployment, EventType.Warning, "RolledBack", "error rate 0.2 > 0.01", "run-1/rollback");
+
+        Assert.Single(api.Requests);
+    }
+
+    [Fact]
+    public async Task AKeyedEventThatFailedIsTriedAgainNextTime()
+    {
+        var fail = true;
+        var api = new RecordingApiHandler((request, body) => fail ? (HttpStatusCode.InternalServerError, """{"kind":"Status","code":500}""") : EchoCreated(request, body));
+        var recorder = Recorder(api);
+
+        await recorder.RecordOnceAsync(Deployment, EventType.Normal, "Completed", "V2 serves all traffic", "run-1/completed");
+        fail = false;
+        await recorder.RecordOnceAsync(Deployment, EventType.Normal, "Completed", "V2 serves all traffic", "run-1/completed");
+        await recorder.RecordOnceAsync(Deployment, EventType.Normal, "Completed", "V2 serves all traffic", "run-1/completed");
+
+        Assert.Equal(2, api.Requests.Count);
     }
 
     [Fact]
@@ -85,6 +146,7 @@ public sealed class EventRecorderTests
         var recorder = Recorder(api);
 
         await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
+        _time.Advance(TimeSpan.FromMinutes(6));
         await recorder.NormalAsync(Deployment, "Scaled", "V2 scaled to 3");
 
         Assert.Equal([HttpMethod.Post, HttpMethod.Patch, HttpMethod.Post], api.Requests.Select(r => r.Method));
@@ -103,9 +165,9 @@ public sealed class EventRecorderTests
 
     private static (HttpStatusCode, string) EchoCreated(HttpRequestMessage request, string body) => (HttpStatusCode.Created, body);
 
-    private EventRecorder Recorder(RecordingApiHandler api)
+    private EventRecorder Recorder(RecordingApiHandler api, string instance = "replica-1")
     {
         var client = new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }, api);
-        return new EventRecorder(client, "pool-operator", "replica-1", _time, NullLogger.Instance);
+        return new EventRecorder(client, RuntimeDefaults.ComponentName, instance, _time, NullLogger.Instance);
     }
 }

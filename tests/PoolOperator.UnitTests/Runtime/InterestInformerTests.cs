@@ -147,8 +147,10 @@ public sealed class InterestInformerTests : IAsyncDisposable
         informer.SetInterests("db", [new ObjectInterest("a", Selector: Select(("app", "db")))]);
         informer.SetInterests("web-too", [new ObjectInterest("a", Selector: Select(("app", "web")))]);
         _time.Advance(TimeSpan.FromMilliseconds(250));
-        await Eventually.True(() => informer.Count == 2 && informer.HasSynced, "both objects are cached");
-        var watch = _source.Watches.Last();
+        await Eventually.True(
+            () => informer.Count == 2 && informer.HasSynced && _source.Watches.Any(w => !w.Ended.IsCompleted),
+            "both objects are cached and watched");
+        var watch = _source.Watches.Single(w => !w.Ended.IsCompleted);
         _events.Clear();
 
         informer.Release("db");

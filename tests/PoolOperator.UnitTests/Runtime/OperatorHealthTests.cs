@@ -47,6 +47,23 @@ public sealed class OperatorHealthTests
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public void AnInterestInformerRelistingForANewInterestDoesNotMakeTheLeaderUnready()
+    {
+        var options = Options.Create(new OperatorRuntimeOptions { LeaderElection = false });
+        var source = new FakeResourceSource();
+        var pods = new InterestInformer<V1ConfigMap>(source, null, _time, NullLogger<InterestInformer<V1ConfigMap>>.Instance);
+        var controller = new Controller<NamespacedName>("test", (_, _) => Task.FromResult(ReconcileResult.Done), options, _time, NullLoggerFactory.Instance)
+            .Watch(pods, o => [NamespacedName.Of(o)]);
+        var client = new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" });
+        var health = new OperatorHealth([controller], new LeaderElectionService(client, options, _time, NullLogger<LeaderElectionService>.Instance), options);
+
+        pods.SetInterests("migration", [new ObjectInterest("shop")]);
+
+        Assert.False(pods.HasSynced);
+        Assert.True(health.CheckReadiness().Healthy);
+    }
+
     private OperatorHealth Health(bool leaderElection, out FakeResourceSource source)
     {
         var options = Options.Create(new OperatorRuntimeOptions { LeaderElection = leaderElection, Identity = "me", LeaseNamespace = "ops" });

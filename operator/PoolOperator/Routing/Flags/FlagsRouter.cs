@@ -55,7 +55,7 @@ internal sealed class FlagsRouter(IKubernetes client, InterestCache<V1ConfigMap>
         {
             apiVersion = "v1",
             kind = "ConfigMap",
-            metadata = new { name = flags.ConfigMap, @namespace = ns, labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = ReplicaRouter.FieldManager } },
+            metadata = new { name = flags.ConfigMap, @namespace = ns, labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = Runtime.RuntimeDefaults.ComponentName } },
             data = new Dictionary<string, string> { [DataKey] = desired },
         };
         var written = await client.CoreV1.PatchNamespacedConfigMapAsync(

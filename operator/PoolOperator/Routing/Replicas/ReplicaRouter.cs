@@ -13,7 +13,7 @@ namespace PoolOperator.Routing.Replicas;
 /// </summary>
 internal sealed class ReplicaRouter(IKubernetes client, LatestKnown<V1Deployment> deployments)
 {
-    public const string FieldManager = "pool-operator";
+    public const string FieldManager = Runtime.RuntimeDefaults.ComponentName;
 
     public async Task ScaleAsync(PoolMigration migration, ScaleDeployment scale, CancellationToken cancellationToken)
     {

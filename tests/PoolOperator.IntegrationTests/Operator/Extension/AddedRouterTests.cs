@@ -70,7 +70,7 @@ public sealed class AddedRouterTests(ClusterFixture cluster, ITestOutputHelper o
         var kit = new MigrationKit(cluster, ns);
         await kit.CreatePoolAsync("pool", Total);
         await kit.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "pool-traffic" } }, ns);
-        var recorder = await WatchRecorder<V1ConfigMap>.StartAsync(new ConfigMapSource(kit.Client), ns, Stopwatch.StartNew());
+        var recorder = await WatchRecorder<V1ConfigMap>.StartAsync(ResourceSources.ConfigMaps(kit.Client), ns, Stopwatch.StartNew());
 
         // The whole of adding a router: its class, and its registration next to the built-in ones.
         var instance = await OperatorInstance.StartWithAsync(

@@ -1,0 +1,3 @@
+using PoolOperator.Demo;
+
+return await DemoCommand.RunAsync(args).ConfigureAwait(false);
