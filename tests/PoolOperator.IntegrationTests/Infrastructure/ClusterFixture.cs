@@ -5,6 +5,7 @@ using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using PoolOperator.Api.V1Alpha1;
 using PoolOperator.LocalCluster;
 using Testcontainers.K3s;
 using Xunit;
@@ -315,11 +316,28 @@ public sealed class ClusterFixture(IMessageSink messageSink) : IAsyncLifetime
         {
             try
             {
+                await ReleaseMigrationsAsync(name).ConfigureAwait(false);
                 await Client.CoreV1.DeleteNamespaceAsync(name).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
             {
             }
+        }
+    }
+
+    /// <summary>
+    /// No operator runs any more to remove the PoolMigrations' finalizers; without this their namespaces would stay
+    /// Terminating on the shared cluster.
+    /// </summary>
+    private async Task ReleaseMigrationsAsync(string namespaceName)
+    {
+        var list = await Client.CustomObjects.ListNamespacedCustomObjectAsync<PoolMigrationList>(
+            PoolMigration.Group, PoolMigration.Version, namespaceName, PoolMigration.Plural).ConfigureAwait(false);
+        foreach (var migration in list.Items.Where(m => m.Metadata.Finalizers is { Count: > 0 }))
+        {
+            await Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+                new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch),
+                PoolMigration.Group, PoolMigration.Version, namespaceName, PoolMigration.Plural, migration.Metadata.Name).ConfigureAwait(false);
         }
     }
 
