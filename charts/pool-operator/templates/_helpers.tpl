@@ -26,7 +26,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "pool-operator.rules" -}}
 - apiGroups: [pooloperator.io]
   resources: [poolmigrations]
-  verbs: [get, list, watch]
+  verbs: [get, list, watch, patch]
+- apiGroups: [pooloperator.io]
+  resources: [poolmigrations/finalizers]
+  verbs: [update]
 - apiGroups: [pooloperator.io]
   resources: [poolmigrations/status]
   verbs: [get, update, patch]
@@ -47,5 +50,5 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: [create, get, update, patch]
 - apiGroups: [gateway.networking.k8s.io]
   resources: [httproutes]
-  verbs: [get, update]
+  verbs: [get, list, watch, update]
 {{- end -}}

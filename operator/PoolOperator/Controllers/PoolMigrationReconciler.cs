@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using k8s;
-using k8s.Autorest;
 using Microsoft.Extensions.Logging;
 using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
@@ -11,21 +9,26 @@ using PoolOperator.Events;
 using PoolOperator.Observation;
 using PoolOperator.Routing;
 using PoolOperator.Routing.Replicas;
+using PoolOperator.Runtime.Informers;
 using PoolOperator.Telemetry;
 using PoolOperator.Validation;
 
 namespace PoolOperator.Controllers;
 
 /// <summary>
-/// One reconcile of one PoolMigration: observe, ask the decision core, persist the status, then apply what the
-/// status implies and record its Events. Writing status first is what makes a crash at any instant safe: the
-/// next round re-derives the same desired state from the persisted status.
+/// One reconcile of one PoolMigration: observe (from the caches), ask the decision core, persist the status, then
+/// apply what the status implies and record its Events. Writing status first is what makes a crash at any instant
+/// safe: the next round re-derives the same desired state from the persisted status. A round that changes nothing
+/// makes no API request: reads come from the informers, and status and objects are written only when they differ.
 /// </summary>
 internal sealed partial class PoolMigrationReconciler(
-    IKubernetes client,
+    LatestKnown<PoolMigration> migrations,
     ClusterObserver observer,
+    MigrationCaches caches,
+    MigrationWriter writer,
+    MigrationFinalizer finalizer,
+    AnalysisDueTimes schedule,
     ReplicaRouter replicas,
-    IEnumerable<ITrafficRouter> routers,
     ICheckMeasurer measurer,
     IMigrationEventSink events,
     OperatorMetrics metrics,
@@ -33,67 +36,82 @@ internal sealed partial class PoolMigrationReconciler(
     ILogger<PoolMigrationReconciler> logger)
 {
     private static readonly TimeSpan MinimumRequeue = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan CacheWait = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
-    private readonly ITrafficRouter[] routers = routers.ToArray();
 
-    // When each migration's checks are measured next. Kept in memory, not in status, so a round with nothing new
-    // writes nothing; after a restart every migration measures once at once.
-    private readonly ConcurrentDictionary<string, DateTimeOffset> nextAnalysis = new();
+    // Migrations whose next round reads more than their persisted phase needs, because the last decision left that phase.
+    private readonly ConcurrentDictionary<NamespacedName, CacheNeeds> widened = new();
 
     /// <returns>When to reconcile again even if nothing changes; null when only a change should wake it.</returns>
     public async Task<TimeSpan?> ReconcileAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var migration = await ClusterObserver.ReadOrNullAsync(() => client.CustomObjects.GetNamespacedCustomObjectAsync<PoolMigration>(
-            PoolMigration.Group, PoolMigration.Version, @namespace, PoolMigration.Plural, name, cancellationToken)).ConfigureAwait(false);
-        if (migration is null || migration.Metadata.DeletionTimestamp is not null)
+        var key = new NamespacedName(@namespace, name);
+        var migration = migrations.Get(@namespace, name);
+        if (migration is null)
         {
-            nextAnalysis.TryRemove($"{@namespace}/{name}", out _);
+            Forget(key);
             return null;
         }
 
-        var world = await observer.ObserveAsync(migration, cancellationToken).ConfigureAwait(false);
-        var specErrors = SpecValidator.Validate(migration.Spec).ToList();
-        if (specErrors.Count == 0 && world.V1Deployment is not null && world.V2Deployment is not null)
+        if (migration.Metadata.DeletionTimestamp is not null)
         {
-            specErrors.AddRange(SpecValidator.ValidateAgainstCluster(migration.Spec, world.V1Deployment, world.V2Deployment));
+            return await FinishDeletionAsync(key, migration, cancellationToken).ConfigureAwait(false);
         }
 
-        var now = time.GetUtcNow();
-        var scheduleKey = $"{@namespace}/{name}";
-        DateTimeOffset? nextAnalysisAt = nextAnalysis.TryGetValue(scheduleKey, out var scheduled) ? scheduled : null;
-        var due = AnalysisSchedule.IsDue(nextAnalysisAt, now);
-        var measurements = specErrors.Count == 0 && due ? await MeasureAsync(migration, world, cancellationToken).ConfigureAwait(false) : [];
-        var decision = MigrationDecider.Decide(new MigrationInput(
-            migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt));
-        var configuredRouters = routers.Where(r => r.IsConfigured(migration.Spec)).ToList();
+        if (!MigrationFinalizer.IsOn(migration))
+        {
+            // Added before anything is touched, so a deletion from now on always gets the chance to restore.
+            if (await writer.SetFinalizerAsync(migration, present: true, cancellationToken).ConfigureAwait(false) is not { } withFinalizer)
+            {
+                return TimeSpan.Zero;
+            }
+
+            migration = withFinalizer;
+        }
+
+        var needs = CacheNeeds.In(migration.Status?.Phase);
+        if (widened.TryGetValue(key, out var wider))
+        {
+            needs = needs.Union(wider);
+        }
+
+        if (!caches.Declare(migration, needs))
+        {
+            return CacheWait;
+        }
+
+        var (decision, nextAnalysisAt) = await DecideAsync(key, migration, cancellationToken).ConfigureAwait(false);
+        var needed = CacheNeeds.In(decision.Status.Phase);
+        if (!needs.Covers(needed))
+        {
+            // The migration leaves a phase that read less (a retry, a fixed spec): decide again once the caches hold its objects.
+            widened[key] = needs.Union(needed);
+            caches.Declare(migration, widened[key]);
+            return CacheWait;
+        }
+
+        var configuredRouters = caches.ConfiguredRouters(migration);
         if (migration.Status?.Original is null && decision.Status.Original is { } original)
         {
             // Each router snapshots what it will change in the same status write that records the original state,
             // before anything is changed.
             foreach (var router in configuredRouters)
             {
-                await router.RecordOriginalAsync(migration, original, cancellationToken).ConfigureAwait(false);
+                router.RecordOriginal(migration, original);
             }
         }
 
         if (StatusChanged(migration.Status, decision.Status))
         {
             var previousPhase = migration.Status?.Phase;
-            migration.Status = decision.Status;
-            try
+            var written = await writer.WriteStatusAsync(migration, decision.Status, cancellationToken).ConfigureAwait(false);
+            if (written is null)
             {
-                migration = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<PoolMigration>(
-                    StatusPayload.For(migration), PoolMigration.Group, PoolMigration.Version, @namespace, PoolMigration.Plural, name,
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-            {
-                // Someone changed the object since we read it: decide again from what is there now.
-                LogConflict(logger, @namespace, name);
                 return TimeSpan.Zero;
             }
 
+            migration = written;
             if (previousPhase != decision.Status.Phase)
             {
                 LogPhase(logger, @namespace, name, previousPhase ?? "-", decision.Status.Phase ?? "-", decision.Status.Message ?? "");
@@ -102,11 +120,48 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         // Only once the status holds what was measured: a round that lost a write conflict measures again.
-        if (due)
+        if (nextAnalysisAt is { } next)
         {
-            nextAnalysis[scheduleKey] = AnalysisSchedule.NextAfter(now, MigrationPlan.From(migration.Spec));
+            schedule.Measured(key, next);
         }
 
+        await ApplyAsync(migration, decision, configuredRouters, cancellationToken).ConfigureAwait(false);
+        foreach (var migrationEvent in decision.Events)
+        {
+            await events.RecordAsync(migration, migrationEvent, cancellationToken).ConfigureAwait(false);
+        }
+
+        widened.TryRemove(key, out _);
+        if (!needed.Covers(needs))
+        {
+            // Finished with the pods (and maybe the routers' objects): the caches drop them.
+            caches.Declare(migration, needed);
+        }
+
+        metrics.Observe(migration, Stopwatch.GetElapsedTime(started));
+        return decision.RequeueAfter is { } after ? Clamp(after) : Resync;
+    }
+
+    /// <returns>The decision, and when the checks are next due if this round measured them.</returns>
+    private async Task<(MigrationDecision Decision, DateTimeOffset? NextAnalysisAt)> DecideAsync(NamespacedName key, PoolMigration migration, CancellationToken cancellationToken)
+    {
+        var world = observer.Observe(migration);
+        var specErrors = SpecValidator.Validate(migration.Spec).ToList();
+        if (specErrors.Count == 0 && world.V1Deployment is not null && world.V2Deployment is not null)
+        {
+            specErrors.AddRange(SpecValidator.ValidateAgainstCluster(migration.Spec, world.V1Deployment, world.V2Deployment));
+        }
+
+        var now = time.GetUtcNow();
+        var nextAnalysisAt = schedule.NextAt(key);
+        var due = AnalysisSchedule.IsDue(nextAnalysisAt, now);
+        var measurements = specErrors.Count == 0 && due ? await MeasureAsync(migration, world, cancellationToken).ConfigureAwait(false) : [];
+        var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt));
+        return (decision, due ? AnalysisSchedule.NextAfter(now, MigrationPlan.From(migration.Spec)) : null);
+    }
+
+    private async Task ApplyAsync(PoolMigration migration, MigrationDecision decision, IReadOnlyList<ITrafficRouter> configuredRouters, CancellationToken cancellationToken)
+    {
         foreach (var action in decision.Actions)
         {
             switch (action)
@@ -125,22 +180,13 @@ internal sealed partial class PoolMigrationReconciler(
                     throw new InvalidOperationException($"No router applies {action.GetType().Name}");
             }
         }
-
-        foreach (var migrationEvent in decision.Events)
-        {
-            await events.RecordAsync(migration, migrationEvent, cancellationToken).ConfigureAwait(false);
-        }
-
-        metrics.Observe(migration, Stopwatch.GetElapsedTime(started));
-        return decision.RequeueAfter is { } after ? Clamp(after) : Resync;
     }
 
     private async Task<IReadOnlyList<Measurement>> MeasureAsync(PoolMigration migration, ObservedWorld world, CancellationToken cancellationToken)
     {
         var status = migration.Status;
         var plan = MigrationPlan.From(migration.Spec);
-        var analysing = status?.Phase is { } phase && Phases.Analysing.Contains(phase);
-        if (!analysing || plan.Checks.Count == 0 || world.V1 is null || world.V2 is null)
+        if (status?.Phase is not { } phase || !Phases.Analysing.Contains(phase) || plan.Checks.Count == 0 || world.V1 is null || world.V2 is null)
         {
             return [];
         }
@@ -148,10 +194,36 @@ internal sealed partial class PoolMigrationReconciler(
         var context = new MeasurementContext(
             migration.Metadata.NamespaceProperty,
             migration.Metadata.Name,
-            status!.StageName ?? "",
+            status.StageName ?? "",
             status.Weight ?? 0,
-            status.Phase ?? "");
+            phase);
         return await measurer.MeasureAllAsync(plan.Checks, migration.Metadata.NamespaceProperty, context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TimeSpan?> FinishDeletionAsync(NamespacedName key, PoolMigration migration, CancellationToken cancellationToken)
+    {
+        if (!MigrationFinalizer.IsOn(migration))
+        {
+            // Not ours to hold (any more): the object goes once other finalizers are done.
+            Forget(key);
+            return null;
+        }
+
+        var after = await finalizer.FinishAsync(migration, cancellationToken).ConfigureAwait(false);
+        if (after is null)
+        {
+            schedule.Forget(key);
+        }
+
+        return after;
+    }
+
+    private void Forget(NamespacedName key)
+    {
+        widened.TryRemove(key, out _);
+        caches.Release(key);
+        schedule.Forget(key);
+        migrations.Forget(key.Namespace!, key.Name);
     }
 
     private static bool StatusChanged(PoolMigrationStatus? before, PoolMigrationStatus after) =>
@@ -159,9 +231,6 @@ internal sealed partial class PoolMigrationReconciler(
 
     private static TimeSpan Clamp(TimeSpan after) =>
         after < MinimumRequeue ? MinimumRequeue : after > Resync ? Resync : after;
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Namespace}/{Name}: status changed under us; deciding again")]
-    private static partial void LogConflict(ILogger logger, string @namespace, string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Namespace}/{Name}: {From} -> {To}: {Message}")]
     private static partial void LogPhase(ILogger logger, string @namespace, string name, string from, string to, string message);

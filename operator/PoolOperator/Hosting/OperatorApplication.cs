@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,12 +33,17 @@ internal static class OperatorApplication
         builder.Services.AddSingleton(clientConfiguration);
         builder.Services.AddOperatorRuntime(builder.Configuration);
         builder.Services.AddPoolAnalysis(builder.Configuration);
+        AddCaches(builder.Services);
         builder.Services.AddSingleton<ClusterObserver>();
         builder.Services.AddSingleton<ReplicaRouter>();
         builder.Services.AddSingleton<ITrafficRouter, FlagsRouter>();
         builder.Services.AddSingleton<ITrafficRouter, GatewayApiRouter>();
         builder.Services.AddSingleton<IMigrationEventSink, KubernetesEventSink>();
         builder.Services.AddSingleton<OperatorMetrics>();
+        builder.Services.AddSingleton<MigrationCaches>();
+        builder.Services.AddSingleton<MigrationWriter>();
+        builder.Services.AddSingleton<MigrationFinalizer>();
+        builder.Services.AddSingleton<AnalysisDueTimes>();
         builder.Services.AddSingleton<PoolMigrationReconciler>();
         builder.Services.AddController(CreateController);
 
@@ -62,11 +68,36 @@ internal static class OperatorApplication
         return app;
     }
 
+    /// <summary>
+    /// The reconciler reads everything from these: every PoolMigration and Deployment of the watched namespaces, and
+    /// only the pods, ConfigMaps and HTTPRoutes migrations declared an interest in.
+    /// </summary>
+    private static void AddCaches(IServiceCollection services)
+    {
+        services.AddSingleton(sp => sp.GetRequiredService<InformerFactory>().CustomResource<PoolMigration>(PoolMigration.Group, PoolMigration.Version, PoolMigration.Plural));
+        services.AddSingleton(sp => sp.GetRequiredService<InformerFactory>().Deployments());
+        services.AddSingleton(sp =>
+        {
+            var informer = sp.GetRequiredService<ResourceInformer<PoolMigration>>();
+            return new LatestKnown<PoolMigration>((ns, name) => informer.Get(ns, name));
+        });
+        services.AddSingleton(sp =>
+        {
+            var informer = sp.GetRequiredService<ResourceInformer<V1Deployment>>();
+            return new LatestKnown<V1Deployment>((ns, name) => informer.Get(ns, name));
+        });
+        services.AddSingleton(sp => new InterestCache<V1Pod>(sp.GetRequiredService<InformerFactory>().PodsOfInterest(PodSummary.Of)));
+        services.AddSingleton(sp => new InterestCache<V1ConfigMap>(sp.GetRequiredService<InformerFactory>().ConfigMapsOfInterest()));
+        services.AddSingleton(sp => new InterestCache<HttpRoute>(
+            sp.GetRequiredService<InformerFactory>().CustomResourcesOfInterest<HttpRoute>(HttpRoute.Group, HttpRoute.Version, HttpRoute.Plural)));
+        services.AddSingleton<MigrationInterests>();
+    }
+
     private static Controller<NamespacedName> CreateController(IServiceProvider services)
     {
-        var informers = services.GetRequiredService<InformerFactory>();
         var reconciler = services.GetRequiredService<PoolMigrationReconciler>();
-        var migrations = informers.CustomResource<PoolMigration>(PoolMigration.Group, PoolMigration.Version, PoolMigration.Plural);
+        var migrations = services.GetRequiredService<ResourceInformer<PoolMigration>>();
+        var interests = services.GetRequiredService<MigrationInterests>();
         var controller = new Controller<NamespacedName>(
             ControllerName,
             async (key, cancellationToken) =>
@@ -77,10 +108,15 @@ internal static class OperatorApplication
             services.GetRequiredService<IOptions<OperatorRuntimeOptions>>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILoggerFactory>());
-        return controller
+        controller
             .WatchEvents(migrations, MigrationKeys.ForMigrationChange)
-            .Watch(informers.Deployments(), deployment => MigrationKeys.ForDeployment(migrations, deployment))
-            .Watch(informers.Pods(), pod => MigrationKeys.ForPod(migrations, pod));
+            .Watch(services.GetRequiredService<ResourceInformer<V1Deployment>>(), deployment => MigrationKeys.ForDeployment(migrations, deployment));
+        foreach (var cache in services.GetRequiredService<MigrationCaches>().All)
+        {
+            cache.Feed(controller, changed => MigrationKeys.ForInterest(interests, cache, changed));
+        }
+
+        return controller;
     }
 
     private static IResult ToResult(HealthCheckResult result) =>

@@ -6,50 +6,42 @@ using k8s.Autorest;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
+using PoolOperator.Runtime.Informers;
 
 namespace PoolOperator.Observation;
 
-/// <summary>Reads the Deployments and pods a migration touches.</summary>
-internal sealed class ClusterObserver(IKubernetes client)
+/// <summary>Reads the Deployments a migration touches and V2's pods, from the caches: observing costs no API request.</summary>
+internal sealed class ClusterObserver(LatestKnown<V1Deployment> deployments, InterestCache<V1Pod> pods)
 {
-    public async Task<ObservedWorld> ObserveAsync(PoolMigration migration, CancellationToken cancellationToken)
+    public InterestCache<V1Pod> Pods => pods;
+
+    public V1Deployment? Deployment(string @namespace, string name) =>
+        string.IsNullOrEmpty(name) ? null : deployments.Get(@namespace, name);
+
+    /// <summary>The pods the built-in checks read: those V2's selector picks, which is how its ReplicaSets find them.</summary>
+    public static ObjectInterest? PodsOf(V1Deployment? deployment) =>
+        deployment?.Spec?.Selector is { } selector ? new ObjectInterest(deployment.Namespace(), Selector: selector) : null;
+
+    public ObservedWorld Observe(PoolMigration migration)
     {
         var ns = migration.Metadata.NamespaceProperty;
-        var v1Task = ReadDeploymentAsync(ns, migration.Spec.V1.Deployment, cancellationToken);
-        var v2Task = ReadDeploymentAsync(ns, migration.Spec.V2.Deployment, cancellationToken);
-        var v1 = await v1Task.ConfigureAwait(false);
-        var v2 = await v2Task.ConfigureAwait(false);
-
-        var v1Observation = v1 is null ? null : await DescribeAsync(v1, cancellationToken).ConfigureAwait(false);
-        var v2Observation = v2 is null ? null : await DescribeAsync(v2, cancellationToken).ConfigureAwait(false);
-
-        return new ObservedWorld(v1, v2, v1Observation, v2Observation);
+        var v1 = Deployment(ns, migration.Spec.V1.Deployment);
+        var v2 = Deployment(ns, migration.Spec.V2.Deployment);
+        return new ObservedWorld(v1, v2, v1 is null ? null : Describe(v1, []), v2 is null ? null : Describe(v2, PodsOf(v2) is { } interest ? pods.List(interest) : []));
     }
 
-    private Task<V1Deployment?> ReadDeploymentAsync(string ns, string name, CancellationToken cancellationToken) =>
-        string.IsNullOrEmpty(name)
-            ? Task.FromResult<V1Deployment?>(null)
-            : ReadOrNullAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken));
-
-    private async Task<DeploymentObservation> DescribeAsync(V1Deployment deployment, CancellationToken cancellationToken)
+    private static DeploymentObservation Describe(V1Deployment deployment, IReadOnlyList<V1Pod> podsOfDeployment)
     {
-        var selector = deployment.Spec?.Selector?.MatchLabels is { Count: > 0 } labels
-            ? string.Join(",", labels.Select(pair => $"{pair.Key}={pair.Value}"))
-            : null;
         var restarts = 0;
         string? crashLooping = null;
-        if (selector is not null)
+        foreach (var pod in podsOfDeployment.Where(p => p.Metadata.DeletionTimestamp is null).OrderBy(p => p.Name(), StringComparer.Ordinal))
         {
-            var pods = await client.CoreV1.ListNamespacedPodAsync(deployment.Namespace(), labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var pod in pods.Items.Where(p => p.Metadata.DeletionTimestamp is null))
+            foreach (var container in pod.Status?.ContainerStatuses ?? [])
             {
-                foreach (var container in pod.Status?.ContainerStatuses ?? [])
+                restarts += container.RestartCount;
+                if (container.State?.Waiting?.Reason == "CrashLoopBackOff")
                 {
-                    restarts += container.RestartCount;
-                    if (container.State?.Waiting?.Reason == "CrashLoopBackOff")
-                    {
-                        crashLooping ??= pod.Name();
-                    }
+                    crashLooping ??= pod.Name();
                 }
             }
         }

@@ -1,5 +1,7 @@
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
+using PoolOperator.Observation;
+using PoolOperator.Runtime.Informers;
 
 namespace PoolOperator.Routing;
 
@@ -7,22 +9,33 @@ namespace PoolOperator.Routing;
 /// One way of moving live traffic between the pools (a flags ConfigMap read by the client SDK, a Gateway API route, a
 /// mesh). The core decides a neutral <see cref="TrafficState"/>; a router turns it into its own objects, keeps its own
 /// snapshot of what they looked like before the migration, and puts that snapshot back when asked to restore.
-/// Adding a router is one implementation of this interface plus its registration (docs/extending.md).
+/// A router reads its objects from <see cref="Cache"/> and writes only when an object differs from what it should be,
+/// so a round that changes nothing costs no API request. Adding a router is one implementation of this interface plus
+/// its registration (docs/extending.md).
 /// </summary>
 internal interface ITrafficRouter
 {
     /// <summary>A short name for logs and messages, e.g. <c>flags</c>.</summary>
     string Name { get; }
 
+    /// <summary>The cache this router reads its objects from; several routers may share one.</summary>
+    IInterestCache Cache { get; }
+
     /// <summary>True when the migration's spec asks for this router.</summary>
     bool IsConfigured(PoolMigrationSpec spec);
+
+    /// <summary>The objects of <paramref name="migration"/> this router reads, which <see cref="Cache"/> must hold while it is configured.</summary>
+    IEnumerable<ObjectInterest> Interests(PoolMigration migration);
 
     /// <summary>
     /// Records, into <paramref name="original"/>, what this router will change, before it changes anything. Called once per
     /// migration, in the round that records the original state; persisted with that round's status.
     /// </summary>
-    Task RecordOriginalAsync(PoolMigration migration, OriginalState original, CancellationToken cancellationToken);
+    void RecordOriginal(PoolMigration migration, OriginalState original);
 
-    /// <summary>Puts <paramref name="traffic"/> in place, idempotently; with <see cref="TrafficState.RestoreOriginal"/> puts back the recorded original.</summary>
+    /// <summary>
+    /// Puts <paramref name="traffic"/> in place, writing only what differs; with <see cref="TrafficState.RestoreOriginal"/> puts
+    /// back the recorded original (an object that is gone and did not exist before the migration stays gone).
+    /// </summary>
     Task ApplyAsync(PoolMigration migration, TrafficState traffic, CancellationToken cancellationToken);
 }

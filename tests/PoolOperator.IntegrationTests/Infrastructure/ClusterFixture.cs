@@ -5,6 +5,7 @@ using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using PoolOperator.Api.V1Alpha1;
 using PoolOperator.LocalCluster;
 using Testcontainers.K3s;
 using Xunit;
@@ -120,14 +121,16 @@ public sealed class ClusterFixture(IMessageSink messageSink) : IAsyncLifetime
     /// <summary>
     /// Creates a Deployment whose pods carry <paramref name="labels"/> (also its selector) and behave as
     /// <paramref name="podBehaviour"/> says: through the simulated kubelet's annotation locally, through a
-    /// busybox container that sleeps, never passes readiness or exits 1 on a real cluster.
+    /// busybox container that sleeps, never passes readiness or exits 1 on a real cluster. The selector is
+    /// <paramref name="selector"/> when given, else the labels.
     /// </summary>
     public Task<V1Deployment> CreateDeploymentAsync(
         string namespaceName,
         string name,
         int replicas,
         IReadOnlyDictionary<string, string> labels,
-        PodBehaviour podBehaviour = PodBehaviour.Ready)
+        PodBehaviour podBehaviour = PodBehaviour.Ready,
+        V1LabelSelector? selector = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
         var container = new V1Container
@@ -145,7 +148,7 @@ public sealed class ClusterFixture(IMessageSink messageSink) : IAsyncLifetime
             Spec = new V1DeploymentSpec
             {
                 Replicas = replicas,
-                Selector = new V1LabelSelector { MatchLabels = labels.ToDictionary() },
+                Selector = selector ?? new V1LabelSelector { MatchLabels = labels.ToDictionary() },
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta
@@ -313,11 +316,28 @@ public sealed class ClusterFixture(IMessageSink messageSink) : IAsyncLifetime
         {
             try
             {
+                await ReleaseMigrationsAsync(name).ConfigureAwait(false);
                 await Client.CoreV1.DeleteNamespaceAsync(name).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
             {
             }
+        }
+    }
+
+    /// <summary>
+    /// No operator runs any more to remove the PoolMigrations' finalizers; without this their namespaces would stay
+    /// Terminating on the shared cluster.
+    /// </summary>
+    private async Task ReleaseMigrationsAsync(string namespaceName)
+    {
+        var list = await Client.CustomObjects.ListNamespacedCustomObjectAsync<PoolMigrationList>(
+            PoolMigration.Group, PoolMigration.Version, namespaceName, PoolMigration.Plural).ConfigureAwait(false);
+        foreach (var migration in list.Items.Where(m => m.Metadata.Finalizers is { Count: > 0 }))
+        {
+            await Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+                new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch),
+                PoolMigration.Group, PoolMigration.Version, namespaceName, PoolMigration.Plural, migration.Metadata.Name).ConfigureAwait(false);
         }
     }
 

@@ -44,6 +44,26 @@ internal sealed class OperatorInstance : IAsyncDisposable
         return new OperatorInstance(app);
     }
 
+    /// <summary>Starts the operator with <paramref name="customize"/> applied to its host before it is built (extra services, a different client).</summary>
+    /// <param name="settings">Extra configuration, e.g. <c>Operator:Namespaces:0=ns</c>.</param>
+    public static async Task<OperatorInstance> StartWithAsync(KubernetesClientConfiguration cluster, Action<WebApplicationBuilder> customize, params string[] settings)
+    {
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            "--Operator:LeaderElection=false",
+            "--Logging:LogLevel:Default=Warning",
+            .. settings.Select(s => "--" + s),
+        ];
+        var app = OperatorApplication.Build(args, cluster, builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            customize(builder);
+        });
+        await app.StartAsync().ConfigureAwait(false);
+        return new OperatorInstance(app);
+    }
+
     /// <summary>
     /// Starts the operator with every log line, down to Trace, going to <paramref name="logs"/> only (no console), so a
     /// test can prove what the operator does and does not write to its log.

@@ -1,26 +1,31 @@
-using System.Text.Json;
 using k8s;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
 using PoolOperator.Observation;
 using PoolOperator.Routing.Replicas;
+using PoolOperator.Runtime.Informers;
 
 namespace PoolOperator.Routing.Flags;
 
 /// <summary>Publishes the flag state for the client SDK in a ConfigMap, key <c>rollout.json</c>.</summary>
-internal sealed class FlagsRouter(IKubernetes client, TimeProvider time) : ITrafficRouter
+internal sealed class FlagsRouter(IKubernetes client, InterestCache<V1ConfigMap> configMaps, TimeProvider time) : ITrafficRouter
 {
     public const string DataKey = "rollout.json";
 
     public string Name => "flags";
 
+    public IInterestCache Cache => configMaps;
+
     public bool IsConfigured(PoolMigrationSpec spec) => spec.TrafficRouting?.Flags is { ConfigMap.Length: > 0 };
 
-    public async Task RecordOriginalAsync(PoolMigration migration, OriginalState original, CancellationToken cancellationToken)
+    public IEnumerable<ObjectInterest> Interests(PoolMigration migration) =>
+        [new ObjectInterest(migration.Metadata.NamespaceProperty, migration.Spec.TrafficRouting!.Flags!.ConfigMap)];
+
+    public void RecordOriginal(PoolMigration migration, OriginalState original)
     {
         var flags = migration.Spec.TrafficRouting!.Flags!;
-        var existing = await ReadAsync(migration, flags.ConfigMap, cancellationToken).ConfigureAwait(false);
+        var existing = configMaps.Get(migration.Metadata.NamespaceProperty, flags.ConfigMap);
         string? json = null;
         existing?.Data?.TryGetValue(DataKey, out json);
         original.Flags = new OriginalFlags { ConfigMap = flags.ConfigMap, Existed = existing is not null, RolloutJson = json };
@@ -30,10 +35,15 @@ internal sealed class FlagsRouter(IKubernetes client, TimeProvider time) : ITraf
     {
         var flags = migration.Spec.TrafficRouting!.Flags!;
         var ns = migration.Metadata.NamespaceProperty;
-        var existing = await ReadAsync(migration, flags.ConfigMap, cancellationToken).ConfigureAwait(false);
+        var existing = configMaps.Get(ns, flags.ConfigMap);
+        if (existing is null && traffic.RestoreOriginal && migration.Status?.Original?.Flags is not { Existed: true })
+        {
+            // Nothing to put back: the ConfigMap did not exist before the migration and does not now.
+            return;
+        }
+
         string? current = null;
         existing?.Data?.TryGetValue(DataKey, out current);
-
         var desired = FlagsDocument.Desired(migration, traffic, time.GetUtcNow());
         // updatedAt changes on every render, so compare the rest; a rewrite wakes every SDK reader.
         if (current is not null && FlagsDocument.SameState(current, desired))
@@ -48,15 +58,13 @@ internal sealed class FlagsRouter(IKubernetes client, TimeProvider time) : ITraf
             metadata = new { name = flags.ConfigMap, @namespace = ns, labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = Runtime.RuntimeDefaults.ComponentName } },
             data = new Dictionary<string, string> { [DataKey] = desired },
         };
-        await client.CoreV1.PatchNamespacedConfigMapAsync(
+        var written = await client.CoreV1.PatchNamespacedConfigMapAsync(
             new V1Patch(KubernetesJson.Serialize(body), V1Patch.PatchType.ApplyPatch),
             flags.ConfigMap,
             ns,
             fieldManager: ReplicaRouter.FieldManager,
             force: true,
             cancellationToken: cancellationToken).ConfigureAwait(false);
+        configMaps.Latest.Supersede(existing, written);
     }
-
-    private Task<V1ConfigMap?> ReadAsync(PoolMigration migration, string name, CancellationToken cancellationToken) =>
-        ClusterObserver.ReadOrNullAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync(name, migration.Metadata.NamespaceProperty, cancellationToken: cancellationToken));
 }

@@ -1,28 +1,28 @@
-using System.Net;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using k8s;
-using k8s.Autorest;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
+using PoolOperator.Observation;
+using PoolOperator.Runtime.Informers;
 
 namespace PoolOperator.Routing.GatewayApi;
 
 /// <summary>Sets the weights of the two pool Services in a Gateway API HTTPRoute's backendRefs.</summary>
-internal sealed class GatewayApiRouter(IKubernetes client) : ITrafficRouter
+internal sealed class GatewayApiRouter(IKubernetes client, InterestCache<HttpRoute> routes) : ITrafficRouter
 {
-    private const string Group = "gateway.networking.k8s.io";
-    private const string Plural = "httproutes";
-    private static readonly string[] Versions = ["v1", "v1beta1"];
-
     public string Name => "gatewayAPI";
+
+    public IInterestCache Cache => routes;
 
     public bool IsConfigured(PoolMigrationSpec spec) => spec.TrafficRouting?.GatewayApi is { HttpRoute.Length: > 0 };
 
-    public async Task RecordOriginalAsync(PoolMigration migration, OriginalState original, CancellationToken cancellationToken)
+    public IEnumerable<ObjectInterest> Interests(PoolMigration migration) =>
+        [new ObjectInterest(migration.Metadata.NamespaceProperty, migration.Spec.TrafficRouting!.GatewayApi!.HttpRoute)];
+
+    public void RecordOriginal(PoolMigration migration, OriginalState original)
     {
         var spec = migration.Spec.TrafficRouting!.GatewayApi!;
-        var (_, route) = await ReadAsync(client, migration.Metadata.NamespaceProperty, spec.HttpRoute, cancellationToken).ConfigureAwait(false);
+        var route = routes.Get(migration.Metadata.NamespaceProperty, spec.HttpRoute);
         if (route is null)
         {
             return;
@@ -30,7 +30,7 @@ internal sealed class GatewayApiRouter(IKubernetes client) : ITrafficRouter
 
         int? v1 = null;
         int? v2 = null;
-        foreach (var backend in BackendRefs(route))
+        foreach (var backend in route.BackendRefs())
         {
             var name = backend["name"]?.GetValue<string>();
             // Gateway API's default weight is 1.
@@ -57,14 +57,21 @@ internal sealed class GatewayApiRouter(IKubernetes client) : ITrafficRouter
         var (v1Weight, v2Weight) = traffic.RestoreOriginal
             ? migration.Status?.Original?.HttpRoute is { } recorded ? (recorded.V1Weight, recorded.V2Weight) : (100, 0)
             : (100 - traffic.V2Weight, traffic.V2Weight);
-        var (version, route) = await ReadAsync(client, ns, spec.HttpRoute, cancellationToken).ConfigureAwait(false);
-        if (route is null)
+        var cached = routes.Get(ns, spec.HttpRoute);
+        if (cached is null)
         {
+            if (traffic.RestoreOriginal)
+            {
+                // A route that is gone sends no traffic anywhere: there is nothing to put back.
+                return;
+            }
+
             throw new InvalidOperationException($"HTTPRoute {ns}/{spec.HttpRoute} not found (spec.trafficRouting.gatewayAPI.httpRoute)");
         }
 
+        var route = cached.DeepCopy();
         var changed = false;
-        foreach (var backend in BackendRefs(route))
+        foreach (var backend in route.BackendRefs())
         {
             var name = backend["name"]?.GetValue<string>();
             var desired = name == spec.V1Service ? v1Weight : name == spec.V2Service ? v2Weight : (int?)null;
@@ -80,31 +87,10 @@ internal sealed class GatewayApiRouter(IKubernetes client) : ITrafficRouter
             return;
         }
 
-        // Replace carries the resourceVersion read above, so a concurrent edit makes this fail instead of being lost.
-        await client.CustomObjects.ReplaceNamespacedCustomObjectAsync(
-            JsonSerializer.Deserialize<JsonElement>(route.ToJsonString()), Group, version!, ns, Plural, spec.HttpRoute,
+        // Replace carries the resourceVersion of the cached route, so a concurrent edit makes this fail instead of being lost.
+        var written = await client.CustomObjects.ReplaceNamespacedCustomObjectAsync<JsonElement>(
+            route, HttpRoute.Group, HttpRoute.Version, ns, HttpRoute.Plural, spec.HttpRoute,
             cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
-
-    private static IEnumerable<JsonObject> BackendRefs(JsonNode route) =>
-        (route["spec"]?["rules"] as JsonArray ?? [])
-            .SelectMany(rule => rule?["backendRefs"] as JsonArray ?? [])
-            .OfType<JsonObject>();
-
-    private static async Task<(string? Version, JsonNode? Route)> ReadAsync(IKubernetes client, string ns, string name, CancellationToken cancellationToken)
-    {
-        foreach (var version in Versions)
-        {
-            try
-            {
-                var element = await client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(Group, version, ns, Plural, name, cancellationToken).ConfigureAwait(false);
-                return (version, JsonNode.Parse(element.GetRawText()));
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-            {
-            }
-        }
-
-        return (null, null);
+        routes.Latest.Supersede(cached, KubernetesJson.Deserialize<HttpRoute>(written));
     }
 }

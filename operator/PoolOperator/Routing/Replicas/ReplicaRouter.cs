@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
+using PoolOperator.Observation;
 
 namespace PoolOperator.Routing.Replicas;
 
@@ -10,25 +11,34 @@ namespace PoolOperator.Routing.Replicas;
 /// operator owns only <c>spec.replicas</c> and GitOps tools keep every other field. Always on: without another router,
 /// the replica split between the pools is the traffic split.
 /// </summary>
-internal sealed class ReplicaRouter(IKubernetes client)
+internal sealed class ReplicaRouter(IKubernetes client, LatestKnown<V1Deployment> deployments)
 {
     public const string FieldManager = Runtime.RuntimeDefaults.ComponentName;
 
     public async Task ScaleAsync(PoolMigration migration, ScaleDeployment scale, CancellationToken cancellationToken)
     {
+        var ns = migration.Metadata.NamespaceProperty;
+        var current = deployments.Get(ns, scale.Deployment);
+        // A Deployment that is not there is never created from a bare replica count.
+        if (current is null || current.Spec?.Replicas == scale.Replicas)
+        {
+            return;
+        }
+
         var body = new
         {
             apiVersion = "apps/v1",
             kind = "Deployment",
-            metadata = new { name = scale.Deployment, @namespace = migration.Metadata.NamespaceProperty },
+            metadata = new { name = scale.Deployment, @namespace = ns },
             spec = new { replicas = scale.Replicas },
         };
-        await client.AppsV1.PatchNamespacedDeploymentAsync(
+        var written = await client.AppsV1.PatchNamespacedDeploymentAsync(
             new V1Patch(KubernetesJson.Serialize(body), V1Patch.PatchType.ApplyPatch),
             scale.Deployment,
-            migration.Metadata.NamespaceProperty,
+            ns,
             fieldManager: FieldManager,
             force: true,
             cancellationToken: cancellationToken).ConfigureAwait(false);
+        deployments.Supersede(current, written);
     }
 }

@@ -1,0 +1,57 @@
+using k8s.Models;
+using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Observation;
+using PoolOperator.Routing;
+using PoolOperator.Runtime.Informers;
+
+namespace PoolOperator.Controllers;
+
+/// <summary>
+/// Declares, per migration, what the interest caches must hold for the round at hand (V2's pods, each configured
+/// router's objects), and tells whether those caches are complete for the migration's namespace.
+/// </summary>
+internal sealed class MigrationCaches(MigrationInterests interests, ClusterObserver observer, IEnumerable<ITrafficRouter> routers)
+{
+    private readonly ITrafficRouter[] routers = [.. routers];
+
+    /// <summary>Every cache a migration may declare interests in, for the controller to run and to map changes from.</summary>
+    public IEnumerable<IInterestCache> All => new IInterestCache[] { observer.Pods }.Concat(routers.Select(r => r.Cache)).Distinct();
+
+    public IReadOnlyList<ITrafficRouter> ConfiguredRouters(PoolMigration migration) =>
+        [.. routers.Where(r => r.IsConfigured(migration.Spec))];
+
+    /// <summary>Declares what <paramref name="migration"/> needs cached; true when every cache it reads is complete.</summary>
+    public bool Declare(PoolMigration migration, CacheNeeds needs)
+    {
+        var wanted = new Dictionary<IInterestCache, List<ObjectInterest>>();
+        void Add(IInterestCache cache, IEnumerable<ObjectInterest> more)
+        {
+            if (!wanted.TryGetValue(cache, out var list))
+            {
+                wanted[cache] = list = [];
+            }
+
+            list.AddRange(more);
+        }
+
+        var ns = migration.Metadata.NamespaceProperty;
+        if (needs.Pods && ClusterObserver.PodsOf(observer.Deployment(ns, migration.Spec.V2.Deployment)) is { } pods)
+        {
+            Add(observer.Pods, [pods]);
+        }
+
+        if (needs.Routers)
+        {
+            foreach (var router in ConfiguredRouters(migration))
+            {
+                Add(router.Cache, router.Interests(migration));
+            }
+        }
+
+        var key = NamespacedName.Of(migration);
+        interests.Declare(key, wanted.ToDictionary(e => e.Key, e => (IReadOnlyCollection<ObjectInterest>)e.Value));
+        return wanted.Keys.All(cache => cache.IsSynced(ns));
+    }
+
+    public void Release(NamespacedName migration) => interests.Release(migration);
+}
