@@ -11,6 +11,8 @@ using PoolOperator.Runtime.Informers;
 using Xunit;
 using Xunit.Abstractions;
 
+using static PoolOperator.IntegrationTests.Runtime.InformerWaits;
+
 namespace PoolOperator.IntegrationTests.Runtime;
 
 [Collection(ClusterCollection.Name)]
@@ -176,23 +178,7 @@ public sealed class InterestInformerAgainstApiServerTests(ClusterFixture cluster
         },
     };
 
-    private static ConcurrentQueue<InformerEvent<T>> Collect<T>(IInformer<T> informer)
-        where T : class, IKubernetesObject<V1ObjectMeta>
-    {
-        var events = new ConcurrentQueue<InformerEvent<T>>();
-        informer.Changed += events.Enqueue;
-        return events;
-    }
 
-    private static async Task Until(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < timeout, $"not within {timeout.TotalSeconds:F1} s: {what}");
-            await Task.Delay(5);
-        }
-    }
 
     private InformerFactory Factory() =>
         new(_client, Options.Create(new OperatorRuntimeOptions()), TimeProvider.System, NullLoggerFactory.Instance);

@@ -14,6 +14,8 @@ using PoolOperator.Runtime.Queue;
 using Xunit;
 using Xunit.Abstractions;
 
+using static PoolOperator.IntegrationTests.Runtime.InformerWaits;
+
 namespace PoolOperator.IntegrationTests.Runtime;
 
 [Collection(ClusterCollection.Name)]
@@ -340,23 +342,7 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         },
     };
 
-    private static ConcurrentQueue<InformerEvent<T>> Collect<T>(ResourceInformer<T> informer)
-        where T : class, IKubernetesObject<V1ObjectMeta>
-    {
-        var events = new ConcurrentQueue<InformerEvent<T>>();
-        informer.Changed += events.Enqueue;
-        return events;
-    }
 
-    private static async Task Until(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < timeout, $"not within {timeout.TotalSeconds:F1} s: {what}");
-            await Task.Delay(5);
-        }
-    }
 
     private ResourceInformer<T> Informer<T>(IResourceSource<T> source, string ns)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
