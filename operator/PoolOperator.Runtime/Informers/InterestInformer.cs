@@ -431,6 +431,10 @@ public sealed class InterestInformer<T> : IInformer<T>
         {
             watched.Listing = watched.Required;
             watched.ListingInterests = watched.Interests;
+
+            // The list returns the whole namespace and is filtered by the interests in force when it arrives, so it
+            // covers every interest added before now: a relist still waiting for its batch would only repeat it.
+            watched.RelistPending = false;
         }
     }
 

@@ -47,7 +47,7 @@ internal sealed class FakeResourceSource : IResourceSource<V1ConfigMap>
         Action<Exception> onError,
         CancellationToken cancellationToken)
     {
-        var watch = new FakeWatch(@namespace, resourceVersion, onError);
+        var watch = new FakeWatch(@namespace, resourceVersion, onError, cancellationToken);
         Watches.Enqueue(watch);
         return watch.ReadAsync(cancellationToken);
     }

@@ -6,7 +6,7 @@ using k8s.Models;
 namespace PoolOperator.UnitTests.Runtime;
 
 /// <summary>One watch call: events written here reach the informer; Close ends the stream, Fail breaks it.</summary>
-internal sealed class FakeWatch(string? @namespace, string resourceVersion, Action<Exception> onError)
+internal sealed class FakeWatch(string? @namespace, string resourceVersion, Action<Exception> onError, CancellationToken stopToken)
 {
     private readonly Channel<Func<(WatchEventType, V1ConfigMap)?>> _events = Channel.CreateUnbounded<Func<(WatchEventType, V1ConfigMap)?>>();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -17,6 +17,12 @@ internal sealed class FakeWatch(string? @namespace, string resourceVersion, Acti
 
     /// <summary>Completes when the informer stops reading this watch.</summary>
     public Task Ended => _ended.Task;
+
+    /// <summary>The informer has asked this watch to stop (say, for a relist); it may not have ended yet.</summary>
+    public bool StopRequested => stopToken.IsCancellationRequested;
+
+    /// <summary>Open and not asked to stop: the watch the informer is relying on.</summary>
+    public bool IsLive => !Ended.IsCompleted && !StopRequested;
 
     public void Send(WatchEventType type, V1ConfigMap obj) => _events.Writer.TryWrite(() => (type, obj));
 

@@ -148,16 +148,16 @@ public sealed class InterestInformerTests : IAsyncDisposable
         informer.SetInterests("web-too", [new ObjectInterest("a", Selector: Select(("app", "web")))]);
         _time.Advance(TimeSpan.FromMilliseconds(250));
         await Eventually.True(
-            () => informer.Count == 2 && informer.HasSynced && _source.Watches.Any(w => !w.Ended.IsCompleted),
+            () => informer.Count == 2 && informer.HasSynced && _source.Watches.Any(w => w.IsLive),
             "both objects are cached and watched");
-        var watch = _source.Watches.Single(w => !w.Ended.IsCompleted);
+        var watch = _source.Watches.Single(w => w.IsLive);
         _events.Clear();
 
         informer.Release("db");
         Assert.Null(informer.Get("a", "db-1"));
         informer.Release("web");
         Assert.NotNull(informer.Get("a", "web-1"));
-        Assert.False(watch.Ended.IsCompleted);
+        Assert.True(watch.IsLive, "releasing two of three interests must not stop the namespace's watch");
 
         informer.Release("web-too");
         await watch.Ended.WaitAsync(TimeSpan.FromSeconds(5));
