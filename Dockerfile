@@ -2,6 +2,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props PoolOperator.sln ./
+COPY crds/ crds/
 COPY operator/ operator/
 RUN dotnet publish operator/PoolOperator/PoolOperator.csproj -c Release -o /app --no-self-contained
 

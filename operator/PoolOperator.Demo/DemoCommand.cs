@@ -34,7 +34,8 @@ internal static class DemoCommand
         var clock = Stopwatch.StartNew();
 
         Say(clock, "Locating Kubernetes control-plane binaries (built once per machine when missing; progress follows)");
-        var binaries = await ControlPlaneBinaries.LocateAsync(loggerFactory.CreateLogger("provision"), stop.Token).ConfigureAwait(false);
+        // No logger: the build's progress lines go straight to the terminal rather than through the Warning-level demo log.
+        var binaries = await ControlPlaneBinaries.LocateAsync(logger: null, stop.Token).ConfigureAwait(false);
         Say(clock, $"Starting etcd, kube-apiserver and kube-controller-manager from {binaries.Directory}");
         await using var plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions { Binaries = binaries }, log, stop.Token).ConfigureAwait(false);
         var kubeconfig = Path.Combine(plane.WorkingDirectory, "kubeconfig");

@@ -65,9 +65,25 @@ done
 
 mkdir -p .go/src/k8s.io
 ln -sfn "$PWD" .go/src/k8s.io/kubernetes
-log "compiling kube-apiserver and kube-controller-manager"
+log "compiling kube-apiserver and kube-controller-manager (the longest step: minutes, quiet while Go compiles)"
+# A line every 30 s, so a quiet compile is not mistaken for a hang.
+compile_started=$SECONDS
+# It must leave no sleep behind holding stdout/stderr open, or whoever reads them would wait for it.
+(
+  trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+  while :; do
+    sleep 30 &
+    nap=$!
+    wait "$nap"
+    log "still compiling: $((SECONDS - compile_started))s so far"
+  done
+) >/dev/null &
+heartbeat=$!
+trap 'kill "$heartbeat" 2>/dev/null; rm -rf "$work"' EXIT
 (cd .go/src/k8s.io/kubernetes && GOPATH="$work/src/.go" GO111MODULE=off GOFLAGS= CGO_ENABLED=0 \
   make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >&2)
+kill "$heartbeat" 2>/dev/null || true
+log "compiled in $((SECONDS - compile_started))s"
 
 mkdir -p "$cache.tmp"
 cp _output/local/bin/linux/*/kube-apiserver _output/local/bin/linux/*/kube-controller-manager "$cache.tmp/" 2>/dev/null \

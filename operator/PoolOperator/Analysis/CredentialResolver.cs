@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using k8s.Autorest;
@@ -155,6 +156,11 @@ internal sealed class CredentialResolver(ISecretSource source, CaTrustStore caTr
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden && key.IsSecret)
+        {
+            return (null, $"cannot read secret '{key.Name}' in namespace '{key.Namespace}': 403 Forbidden (the operator may read "
+                + "Secrets only where it is granted; the Helm chart grants it with rbac.secrets.namespaces)");
         }
         catch (HttpOperationException e)
         {

@@ -10,12 +10,9 @@ internal static class CrdInstaller
 {
     public static async Task InstallAsync(IKubernetes client, CancellationToken cancellationToken)
     {
-        var assembly = typeof(CrdInstaller).Assembly;
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("crds/", StringComparison.Ordinal)))
+        foreach (var (_, yaml) in EmbeddedCrds.All())
         {
-            await using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false));
+            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(yaml);
             try
             {
                 await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,6 @@
 namespace PoolOperator.Hosting;
 
-/// <summary>The operator's commands: <c>run</c> (the operator) and <c>help</c>.</summary>
+/// <summary>The operator's commands: <c>run</c> (the operator), <c>crds</c> and <c>help</c>.</summary>
 internal static class OperatorCommandLine
 {
     private const string Usage = """
@@ -11,6 +11,8 @@ internal static class OperatorCommandLine
                  Settings: --Operator:Namespaces:0=<ns> (default all), --Operator:Qps=50, --Operator:Burst=100,
                  --Operator:MaxConcurrentReconciles=4, --Operator:LeaderElection=true|false,
                  --Operator:LeaseNamespace=<ns>, --Analysis:DefaultPrometheusAddress=<url>, --urls=http://127.0.0.1:8080
+          crds   Print the CustomResourceDefinitions this build embeds and installs, as YAML documents
+                 (kubectl apply -f <(pool-operator crds)).
           help   Show this text.
 
         To see a migration end to end without a cluster, run the demo from a source checkout; it starts a local
@@ -26,6 +28,8 @@ internal static class OperatorCommandLine
         {
             case "run":
                 return await RunOperatorAsync(rest).ConfigureAwait(false);
+            case "crds":
+                return await PrintCrdsAsync().ConfigureAwait(false);
             case "help" or "--help" or "-h":
                 Console.WriteLine(Usage);
                 return 0;
@@ -49,6 +53,34 @@ internal static class OperatorCommandLine
 
         await using var app = OperatorApplication.Build(remaining, configuration);
         await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<int> PrintCrdsAsync()
+    {
+        IReadOnlyList<(string FileName, string Yaml)> crds;
+        try
+        {
+            crds = EmbeddedCrds.All();
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        var first = true;
+        foreach (var (_, yaml) in crds)
+        {
+            if (!first)
+            {
+                Console.WriteLine("---");
+            }
+
+            Console.Write(yaml.EndsWith('\n') ? yaml : yaml + "\n");
+            first = false;
+        }
+
         return 0;
     }
 

@@ -29,7 +29,7 @@ public sealed class CrdValidationTests(ClusterFixture cluster) : IAsyncLifetime
 
     public static TheoryData<string> InvalidManifests => [.. InvalidManifest.FileNames()];
 
-    public static TheoryData<string> ExampleMigrations => ["poolmigration.yaml", "poolmigration-minimal.yaml"];
+    public static TheoryData<string> ExampleMigrations => ["poolmigration.yaml", "poolmigration-minimal.yaml", "poolmigration-quickstart.yaml"];
 
     public async Task InitializeAsync()
     {

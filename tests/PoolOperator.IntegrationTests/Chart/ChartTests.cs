@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Models;
 using PoolOperator.Core;
 using PoolOperator.IntegrationTests.Infrastructure;
 using PoolOperator.IntegrationTests.Operator;
@@ -39,8 +41,9 @@ public sealed class ChartTests(ClusterFixture cluster, ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Installs the chart for real, then runs the operator with the chart's ServiceAccount token: the RBAC the chart
-    /// grants is all a migration needs, leader election included.
+    /// Installs the chart for real (with its disruption budget, in the API version this 1.20 server serves), then runs
+    /// the operator with the chart's ServiceAccount token: the RBAC the chart grants is all a migration needs, leader
+    /// election included, and no more (no Secrets by default).
     /// </summary>
     [Fact]
     public async Task TheChartsServiceAccountCanRunAMigrationToCompletion()
@@ -49,13 +52,25 @@ public sealed class ChartTests(ClusterFixture cluster, ITestOutputHelper output)
         var workNamespace = await cluster.CreateNamespaceAsync("chart-work");
         var release = operatorNamespace;
         var (exitCode, text) = await Helm.RunAsync("install", release, Helm.ChartDirectory, "--namespace", operatorNamespace,
-            "--kubeconfig", cluster.KubeconfigPath, "--set", "replicaCount=0");
+            "--kubeconfig", cluster.KubeconfigPath, "--set", "replicaCount=0", "--set", "podDisruptionBudget.enabled=true");
         output.WriteLine(text);
         Assert.True(exitCode == 0, text);
         try
         {
             var serviceAccount = $"{release}-pool-operator";
             var credentials = await cluster.CreateServiceAccountConfigAsync(operatorNamespace, serviceAccount);
+            using (var asOperator = new Kubernetes(credentials))
+            {
+                var secrets = await asOperator.AuthorizationV1.CreateSelfSubjectAccessReviewAsync(new V1SelfSubjectAccessReview
+                {
+                    Spec = new V1SelfSubjectAccessReviewSpec
+                    {
+                        ResourceAttributes = new V1ResourceAttributes { NamespaceProperty = workNamespace, Verb = "get", Resource = "secrets" },
+                    },
+                });
+                Assert.False(secrets.Status.Allowed, "by default the chart must not let the operator read Secrets of a namespace it was not told about");
+            }
+
             var kit = new MigrationKit(cluster, workNamespace);
             await kit.CreatePoolAsync("pool", 3);
             await using var instance = await OperatorInstance.StartAsync(credentials, leaderElection: true,

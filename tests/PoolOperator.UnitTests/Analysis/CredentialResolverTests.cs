@@ -1,3 +1,5 @@
+using System.Net;
+using k8s.Autorest;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PoolOperator.Analysis;
@@ -65,6 +67,21 @@ public sealed class CredentialResolverTests
         var result = await resolver.ResolveAsync("shop", new CredentialReferences(BearerToken: new SecretKeyReference { Name = "t", Key = "k" }), CancellationToken.None);
 
         Assert.Equal("cannot read secret 't' in namespace 'shop': InvalidOperationException", result.Problem);
+    }
+
+    [Fact]
+    public async Task A_secret_the_operator_may_not_read_says_how_to_grant_it()
+    {
+        secrets.Failure = new HttpOperationException("forbidden")
+        {
+            Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.Forbidden), "secrets \"t\" is forbidden: User ..."),
+        };
+
+        var result = await resolver.ResolveAsync("shop", new CredentialReferences(BearerToken: new SecretKeyReference { Name = "t", Key = "k" }), CancellationToken.None);
+
+        Assert.StartsWith("cannot read secret 't' in namespace 'shop': 403 Forbidden", result.Problem, StringComparison.Ordinal);
+        Assert.Contains("rbac.secrets.namespaces", result.Problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("User", result.Problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace PoolOperator.UnitTests.Validation;
 /// <summary>The shipped examples must pass the operator, and whatever the schema refuses the operator refuses too.</summary>
 public sealed partial class ManifestValidationTests
 {
-    public static TheoryData<string> Examples => ["poolmigration.yaml", "poolmigration-minimal.yaml"];
+    public static TheoryData<string> Examples => ["poolmigration.yaml", "poolmigration-minimal.yaml", "poolmigration-quickstart.yaml"];
 
     public static TheoryData<string> InvalidManifests =>
     [
