@@ -17,6 +17,7 @@ internal sealed class SdkAppProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly StringBuilder output = new();
+    private int disposed;
 
     private SdkAppProcess(Process process, Uri address)
     {
@@ -112,6 +113,11 @@ internal sealed class SdkAppProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
