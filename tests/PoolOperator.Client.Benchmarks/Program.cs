@@ -13,6 +13,8 @@ internal static class Program
     {
         // Building the benchmark host on a busy two-core machine can take longer than the default two minutes.
         var config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(10));
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
+        // Without a filter BenchmarkDotNet asks on the console which benchmark to run; a command must not wait for that.
+        var arguments = args.Contains("--filter", StringComparer.Ordinal) ? args : [.. args, "--filter", "*"];
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(arguments, config);
     }
 }

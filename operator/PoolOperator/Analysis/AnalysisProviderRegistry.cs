@@ -1,4 +1,5 @@
 using PoolOperator.Analysis.Prometheus;
+using PoolOperator.Analysis.ShadowComparison;
 using PoolOperator.Analysis.Webhook;
 using PoolOperator.Api.V1Alpha1;
 
@@ -35,6 +36,7 @@ internal sealed class AnalysisProviderRegistry
     [
         PrometheusDescriptor.Instance,
         WebhookDescriptor.Instance,
+        ShadowComparisonDescriptor.Instance,
     ]);
 
     public IReadOnlyList<IAnalysisProviderDescriptor> Descriptors { get; }

@@ -196,7 +196,8 @@ internal sealed partial class PoolMigrationReconciler(
             migration.Metadata.Name,
             status.StageName ?? "",
             status.Weight ?? 0,
-            phase);
+            phase,
+            status.ShadowPercent ?? 0);
         return await measurer.MeasureAllAsync(plan.Checks, migration.Metadata.NamespaceProperty, context, cancellationToken).ConfigureAwait(false);
     }
 

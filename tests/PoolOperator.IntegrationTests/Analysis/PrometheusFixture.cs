@@ -8,7 +8,8 @@ namespace PoolOperator.IntegrationTests.Analysis;
 
 /// <summary>
 /// A real Prometheus (Debian's /usr/bin/prometheus, or PROMETHEUS_BINARY) on 127.0.0.1 scraping a
-/// <see cref="TestExporter"/> every second. It can be stopped and started again on the same port and data directory.
+/// <see cref="TestExporter"/> every second, and any application a test adds with <see cref="ScrapeAsync"/>. It can be
+/// stopped and started again on the same port and data directory.
 /// </summary>
 public sealed class PrometheusFixture : IAsyncLifetime
 {
@@ -17,6 +18,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly StringBuilder log = new();
     private readonly string directory = Path.Combine(Path.GetTempPath(), "pooloperator-prometheus-" + Guid.NewGuid().ToString("N"));
+    private readonly List<(string Job, Uri Target, string Path)> applications = [];
     private Process? process;
     private int port;
 
@@ -38,16 +40,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
         Directory.CreateDirectory(Path.Combine(directory, "data"));
         Exporter = await TestExporter.StartAsync();
-        await File.WriteAllTextAsync(Path.Combine(directory, "prometheus.yml"), $"""
-            global:
-              scrape_interval: 1s
-              scrape_timeout: 1s
-              evaluation_interval: 1s
-            scrape_configs:
-              - job_name: test-exporter
-                static_configs:
-                  - targets: ['{Exporter.Address.Authority}']
-            """);
+        await WriteConfigurationAsync();
         port = FreePort.Next();
         AppDomain.CurrentDomain.ProcessExit += KillOnExit;
         try
@@ -96,6 +89,9 @@ public sealed class PrometheusFixture : IAsyncLifetime
             $"--config.file={Path.Combine(directory, "prometheus.yml")}",
             $"--storage.tsdb.path={Path.Combine(directory, "data")}",
             $"--web.listen-address=127.0.0.1:{port}",
+
+            // Lets ScrapeAsync add a target with POST /-/reload.
+            "--web.enable-lifecycle",
         })
         {
             start.ArgumentList.Add(argument);
@@ -114,6 +110,27 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
         await WaitUntilAsync(async () => (await http.GetAsync(new Uri(Address, "/-/ready"))).IsSuccessStatusCode, "ready");
         await WaitUntilAsync(async () => await QueryAsync("up{job=\"test-exporter\"}") == 1, "first scrape of the exporter");
+    }
+
+    /// <summary>
+    /// Adds <paramref name="target"/> (http://127.0.0.1:port) as scrape job <paramref name="job"/> with the same 1 s interval,
+    /// reloads the configuration and returns once the target has been scraped successfully.
+    /// </summary>
+    public async Task ScrapeAsync(string job, Uri target, string metricsPath = "/metrics")
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        lock (applications)
+        {
+            applications.Add((job, target, metricsPath));
+        }
+
+        await WriteConfigurationAsync();
+        using (var reload = await http.PostAsync(new Uri(Address, "/-/reload"), content: null))
+        {
+            reload.EnsureSuccessStatusCode();
+        }
+
+        await WaitUntilAsync(async () => await QueryAsync($"up{{job=\"{job}\"}}") == 1, $"first scrape of {job} at {target}");
     }
 
     /// <summary>Kills Prometheus the way a crash would; the port then refuses connections.</summary>
@@ -156,6 +173,36 @@ public sealed class PrometheusFixture : IAsyncLifetime
         return result.GetArrayLength() == 1
             ? double.Parse(result[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)
             : null;
+    }
+
+    private Task WriteConfigurationAsync()
+    {
+        var configuration = new StringBuilder($"""
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+              evaluation_interval: 1s
+            scrape_configs:
+              - job_name: test-exporter
+                static_configs:
+                  - targets: ['{Exporter.Address.Authority}']
+
+            """);
+        lock (applications)
+        {
+            foreach (var (job, target, path) in applications)
+            {
+                configuration.Append(CultureInfo.InvariantCulture, $"""
+                      - job_name: {job}
+                        metrics_path: {path}
+                        static_configs:
+                          - targets: ['{target.Authority}']
+
+                    """);
+            }
+        }
+
+        return File.WriteAllTextAsync(Path.Combine(directory, "prometheus.yml"), configuration.ToString());
     }
 
     private async Task WaitUntilAsync(Func<Task<bool>> condition, string what)

@@ -77,7 +77,7 @@ public sealed class AddedProviderTests
         var webhookWithBound = new AnalysisCheck { Name = "smoke", Webhook = new WebhookCheck { Url = "http://smoke/run" }, Min = 1 };
 
         Assert.Equal(
-            "sets none of prometheus, webhook or constant; a check has exactly one provider",
+            "sets none of prometheus, webhook, shadowComparison or constant; a check has exactly one provider",
             Assert.Single(SpecValidator.Validate(ValidSpecsWith(none), Providers)).Message);
         Assert.Equal(
             "sets both prometheus and constant; a check has exactly one provider",
@@ -94,7 +94,7 @@ public sealed class AddedProviderTests
 
         var error = Assert.Single(SpecValidator.Validate(ValidSpecsWith(check)));
 
-        Assert.Equal(new SpecProblem("spec.analysis.checks[0]", "sets neither prometheus nor webhook; a check has exactly one provider"), error);
+        Assert.Equal(new SpecProblem("spec.analysis.checks[0]", "sets none of prometheus, webhook or shadowComparison; a check has exactly one provider"), error);
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class AnalysisRunnerTests
 
         var measurements = await services.GetRequiredService<ICheckMeasurer>().MeasureAllAsync([new AnalysisCheck { Name = "none" }], Namespace, Context, CancellationToken.None);
 
-        Assert.Equal("check sets no provider: set prometheus or webhook", measurements[0].Message);
+        Assert.Equal("check sets no provider: set prometheus, webhook or shadowComparison", measurements[0].Message);
     }
 
     [Fact]

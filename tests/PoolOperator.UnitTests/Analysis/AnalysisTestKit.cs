@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PoolOperator.Analysis;
 using PoolOperator.Analysis.Prometheus;
+using PoolOperator.Analysis.ShadowComparison;
 using PoolOperator.Analysis.Webhook;
 using PoolOperator.Api.V1Alpha1;
 
@@ -26,6 +27,12 @@ internal static class AnalysisTestKit
     {
         var (clients, resilience, resolver, wrapped, clock) = Parts(handler, options, secrets, time);
         return new PrometheusProvider(clients, resilience, resolver, wrapped, clock, NullLogger<PrometheusProvider>.Instance);
+    }
+
+    public static ShadowComparisonProvider ShadowComparison(HttpMessageHandler handler, AnalysisOptions? options = null, ISecretSource? secrets = null, TimeProvider? time = null)
+    {
+        var (clients, resilience, resolver, wrapped, clock) = Parts(handler, options, secrets, time);
+        return new ShadowComparisonProvider(clients, resilience, resolver, wrapped, clock, NullLogger<ShadowComparisonProvider>.Instance);
     }
 
     public static WebhookProvider Webhook(HttpMessageHandler handler, AnalysisOptions? options = null, ISecretSource? secrets = null)

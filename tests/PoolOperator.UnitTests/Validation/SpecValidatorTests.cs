@@ -264,7 +264,7 @@ public sealed class SpecValidatorTests
 
     [Fact]
     public void A_check_without_provider_is_reported() =>
-        AssertOnlyError(WithCheck(new() { Name = "c", Max = 1 }), "spec.analysis.checks[0]", "neither prometheus nor webhook");
+        AssertOnlyError(WithCheck(new() { Name = "c", Max = 1 }), "spec.analysis.checks[0]", "none of prometheus, webhook or shadowComparison");
 
     [Fact]
     public void A_prometheus_check_without_bound_is_reported() =>

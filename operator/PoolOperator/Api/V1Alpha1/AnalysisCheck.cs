@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace PoolOperator.Api.V1Alpha1;
 
-/// <summary>One health check; exactly one of <see cref="Prometheus"/> or <see cref="Webhook"/> is set.</summary>
+/// <summary>One health check; exactly one of <see cref="Prometheus"/>, <see cref="Webhook"/> or <see cref="ShadowComparison"/> is set.</summary>
 public sealed class AnalysisCheck
 {
     [JsonPropertyName("name")]
@@ -13,6 +13,10 @@ public sealed class AnalysisCheck
 
     [JsonPropertyName("webhook")]
     public WebhookCheck? Webhook { get; set; }
+
+    /// <summary>The built-in check that V2's shadow answers agree with V1's.</summary>
+    [JsonPropertyName("shadowComparison")]
+    public ShadowComparisonCheck? ShadowComparison { get; set; }
 
     /// <summary>Pass when the value is at least this.</summary>
     [JsonPropertyName("min")]
