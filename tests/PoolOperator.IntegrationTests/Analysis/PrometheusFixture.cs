@@ -47,7 +47,12 @@ public sealed class PrometheusFixture : IAsyncLifetime
               - job_name: test-exporter
                 static_configs:
                   - targets: ['{Exporter.Address.Authority}']
+              - job_name: scraped-by-tests
+                file_sd_configs:
+                  - files: ['{Path.Combine(directory, "targets", "*.json")}']
+                    refresh_interval: 1s
             """);
+        Directory.CreateDirectory(Path.Combine(directory, "targets"));
         port = FreePort.Next();
         AppDomain.CurrentDomain.ProcessExit += KillOnExit;
         try
@@ -135,6 +140,21 @@ public sealed class PrometheusFixture : IAsyncLifetime
         process = null;
     }
 
+    /// <summary>
+    /// Has Prometheus scrape <paramref name="target"/>'s /metrics every second under the label job=<paramref name="job"/>,
+    /// and returns once the first scrape succeeded; disposing the result stops the scraping.
+    /// </summary>
+    public async Task<IAsyncDisposable> ScrapeAsync(string job, Uri target)
+    {
+        var file = Path.Combine(directory, "targets", job + ".json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new[]
+        {
+            new { targets = new[] { target.Authority }, labels = new Dictionary<string, string> { ["job"] = job } },
+        }));
+        await WaitUntilAsync(async () => await QueryAsync($"up{{job=\"{job}\"}}") == 1, $"first scrape of {target}");
+        return new ScrapeTarget(file);
+    }
+
     /// <summary>Returns once Prometheus has scraped everything the exporter holds now.</summary>
     public async Task WaitForScrapeAsync()
     {
@@ -219,6 +239,15 @@ public sealed class PrometheusFixture : IAsyncLifetime
         catch (InvalidOperationException)
         {
             // Already gone.
+        }
+    }
+
+    private sealed class ScrapeTarget(string file) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            File.Delete(file);
+            return ValueTask.CompletedTask;
         }
     }
 }
