@@ -53,6 +53,9 @@ public sealed class Controller<TKey> : IController
     /// <summary>The queue of keys to reconcile; add to it directly to trigger a reconcile from elsewhere.</summary>
     public WorkQueue<TKey> Queue { get; }
 
+    /// <inheritdoc/>
+    public int QueueDepth => Queue.Length;
+
     /// <summary>The workers reconciling keys from <see cref="Queue"/>.</summary>
     public ReconcileLoop<TKey> Loop { get; }
 

@@ -11,6 +11,9 @@ public interface IController
     /// <summary>The informers whose changes feed this controller's queue; the host runs each distinct one once.</summary>
     IReadOnlyCollection<IInformer> Informers { get; }
 
+    /// <summary>Keys waiting to be reconciled now.</summary>
+    int QueueDepth { get; }
+
     /// <summary>True when every informer of this controller has synced.</summary>
     bool HasSynced { get; }
 

@@ -8,6 +8,7 @@ using PoolOperator.Runtime.Events;
 using PoolOperator.Runtime.Health;
 using PoolOperator.Runtime.Informers;
 using PoolOperator.Runtime.LeaderElection;
+using PoolOperator.Runtime.Telemetry;
 
 namespace PoolOperator.Runtime;
 
@@ -43,8 +44,14 @@ public static class OperatorRuntimeServiceCollectionExtensions
         services.TryAddSingleton<IKubernetes>(sp =>
         {
             var runtime = sp.GetRequiredService<IOptions<OperatorRuntimeOptions>>().Value;
-            return KubernetesClientFactory.Create(sp.GetRequiredService<KubernetesClientConfiguration>(), runtime.Qps, runtime.Burst);
+            return KubernetesClientFactory.Create(
+                sp.GetRequiredService<KubernetesClientConfiguration>(),
+                runtime.Qps,
+                runtime.Burst,
+                new ApiRequestMetricsHandler(sp.GetRequiredService<RuntimeMetrics>()));
         });
+        services.AddMetrics();
+        services.TryAddSingleton<RuntimeMetrics>();
         services.TryAddSingleton<LeaderElectionService>();
         services.TryAddSingleton<EventRecorder>();
         services.TryAddSingleton<OperatorHealth>();

@@ -46,6 +46,10 @@ internal sealed partial class PoolMigrationReconciler(
     public async Task<TimeSpan?> ReconcileAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        using var logScope = logger.BeginScope(new Dictionary<string, object?> { ["migration.namespace"] = @namespace, ["migration.name"] = name });
+        using var trace = OperatorTracing.Source.StartActivity("reconcile");
+        trace?.SetTag("migration.namespace", @namespace);
+        trace?.SetTag("migration.name", name);
         var key = new NamespacedName(@namespace, name);
         var migration = migrations.Get(@namespace, name);
         if (migration is null)
@@ -104,18 +108,24 @@ internal sealed partial class PoolMigrationReconciler(
 
         if (StatusChanged(migration.Status, decision.Status))
         {
-            var previousPhase = migration.Status?.Phase;
-            var written = await writer.WriteStatusAsync(migration, decision.Status, cancellationToken).ConfigureAwait(false);
+            var before = migration.Status;
+            var previousPhase = before?.Phase;
+            PoolMigration? written;
+            using (OperatorTracing.Source.StartActivity("persist"))
+            {
+                written = await writer.WriteStatusAsync(migration, decision.Status, cancellationToken).ConfigureAwait(false);
+            }
+
             if (written is null)
             {
                 return TimeSpan.Zero;
             }
 
             migration = written;
+            metrics.StatusWritten(before, decision.Status, time.GetUtcNow());
             if (previousPhase != decision.Status.Phase)
             {
                 LogPhase(logger, @namespace, name, previousPhase ?? "-", decision.Status.Phase ?? "-", decision.Status.Message ?? "");
-                metrics.PhaseChanged(decision.Status.Phase ?? Phases.Pending);
             }
         }
 
@@ -125,10 +135,13 @@ internal sealed partial class PoolMigrationReconciler(
             schedule.Measured(key, next);
         }
 
-        await ApplyAsync(migration, decision, configuredRouters, cancellationToken).ConfigureAwait(false);
-        foreach (var migrationEvent in decision.Events)
+        using (OperatorTracing.Source.StartActivity("apply"))
         {
-            await events.RecordAsync(migration, migrationEvent, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(migration, decision, configuredRouters, cancellationToken).ConfigureAwait(false);
+            foreach (var migrationEvent in decision.Events)
+            {
+                await events.RecordAsync(migration, migrationEvent, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         widened.TryRemove(key, out _);
@@ -145,17 +158,30 @@ internal sealed partial class PoolMigrationReconciler(
     /// <returns>The decision, and when the checks are next due if this round measured them.</returns>
     private async Task<(MigrationDecision Decision, DateTimeOffset? NextAnalysisAt)> DecideAsync(NamespacedName key, PoolMigration migration, CancellationToken cancellationToken)
     {
-        var world = observer.Observe(migration);
-        var specErrors = SpecValidator.Validate(migration.Spec).ToList();
-        if (specErrors.Count == 0 && world.V1Deployment is not null && world.V2Deployment is not null)
+        ObservedWorld world;
+        List<SpecProblem> specErrors;
+        using (OperatorTracing.Source.StartActivity("observe"))
         {
-            specErrors.AddRange(SpecValidator.ValidateAgainstCluster(migration.Spec, world.V1Deployment, world.V2Deployment));
+            world = observer.Observe(migration);
+            specErrors = SpecValidator.Validate(migration.Spec).ToList();
+            if (specErrors.Count == 0 && world.V1Deployment is not null && world.V2Deployment is not null)
+            {
+                specErrors.AddRange(SpecValidator.ValidateAgainstCluster(migration.Spec, world.V1Deployment, world.V2Deployment));
+            }
         }
 
         var now = time.GetUtcNow();
         var nextAnalysisAt = schedule.NextAt(key);
         var due = AnalysisSchedule.IsDue(nextAnalysisAt, now);
-        var measurements = specErrors.Count == 0 && due ? await MeasureAsync(migration, world, cancellationToken).ConfigureAwait(false) : [];
+        IReadOnlyList<Measurement> measurements = [];
+        if (specErrors.Count == 0 && due)
+        {
+            using var measuring = OperatorTracing.Source.StartActivity("measure");
+            measurements = await MeasureAsync(migration, world, cancellationToken).ConfigureAwait(false);
+            measuring?.SetTag("checks", measurements.Count);
+        }
+
+        metrics.Measured(measurements);
         var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt));
         return (decision, due ? AnalysisSchedule.NextAfter(now, MigrationPlan.From(migration.Spec)) : null);
     }
@@ -221,6 +247,7 @@ internal sealed partial class PoolMigrationReconciler(
 
     private void Forget(NamespacedName key)
     {
+        metrics.Forget(key.Namespace ?? "", key.Name);
         widened.TryRemove(key, out _);
         caches.Release(key);
         schedule.Forget(key);

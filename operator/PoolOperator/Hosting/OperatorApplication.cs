@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Controllers;
@@ -18,6 +19,7 @@ using PoolOperator.Runtime;
 using PoolOperator.Runtime.Health;
 using PoolOperator.Runtime.Informers;
 using PoolOperator.Runtime.Queue;
+using PoolOperator.Runtime.Telemetry;
 using PoolOperator.Telemetry;
 
 namespace PoolOperator.Hosting;
@@ -47,13 +49,21 @@ internal static class OperatorApplication
         builder.Services.AddSingleton<PoolMigrationReconciler>();
         builder.Services.AddController(CreateController);
 
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = builder.Services.AddOpenTelemetry();
+        if (otlp)
+        {
+            // Spans cost only where someone collects them.
+            telemetry.WithTracing(tracing => tracing.AddSource(OperatorTracing.SourceName).AddOtlpExporter());
+        }
+
+        telemetry.WithMetrics(metrics =>
         {
             // "Polly" carries the analysis retries, timeouts and circuit transitions (resilience.polly.strategy.events).
-            metrics.AddMeter(OperatorMetrics.MeterName, "Polly")
+            metrics.AddMeter(OperatorMetrics.MeterName, RuntimeMetrics.MeterName, "Polly")
                 .AddHttpClientInstrumentation()
                 .AddPrometheusExporter();
-            if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            if (otlp)
             {
                 metrics.AddOtlpExporter();
             }
