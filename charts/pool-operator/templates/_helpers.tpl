@@ -39,6 +39,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch]
+# Services are only read, in namespaces with migrations: one that selects V2's pods during a shadow stage is reported.
+- apiGroups: [""]
+  resources: [services]
+  verbs: [get, list, watch]
 - apiGroups: [""]
   resources: [configmaps]
   verbs: [get, list, watch, create, patch]

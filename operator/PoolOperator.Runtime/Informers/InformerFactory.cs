@@ -46,6 +46,10 @@ public sealed class InformerFactory(
     public InterestInformer<V1ConfigMap> ConfigMapsOfInterest() =>
         CreateOfInterest(ResourceSources.ConfigMaps(client));
 
+    /// <summary>An informer over the Services someone declared an interest in, each passed through <paramref name="transform"/> before it is cached.</summary>
+    public InterestInformer<V1Service> ServicesOfInterest(Func<V1Service, V1Service>? transform = null) =>
+        CreateOfInterest(ResourceSources.Services(client), transform);
+
     /// <summary>
     /// An informer over the objects of the namespaced custom resource <paramref name="plural"/>.<paramref name="group"/>/<paramref name="version"/>
     /// someone declared an interest in; while the resource is not installed its namespaces count as synced and empty.

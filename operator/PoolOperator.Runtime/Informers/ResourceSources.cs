@@ -49,6 +49,20 @@ public static class ResourceSources
                 : client.CoreV1.WatchListNamespacedConfigMapAsync(ns, allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: resourceVersion, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)));
     }
 
+    /// <summary>core/v1 Services.</summary>
+    public static KubernetesResourceSource<V1Service> Services(IKubernetes client, string? labelSelector = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return new(
+            "services",
+            async (ns, continueToken, limit, ct) => ns is null
+                ? await client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: continueToken, labelSelector: labelSelector, limit: limit, cancellationToken: ct).ConfigureAwait(false)
+                : await client.CoreV1.ListNamespacedServiceAsync(ns, continueParameter: continueToken, labelSelector: labelSelector, limit: limit, cancellationToken: ct).ConfigureAwait(false),
+            (ns, resourceVersion, timeout, onError, ct) => Boxed(ns is null
+                ? client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: resourceVersion, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
+                : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: resourceVersion, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)));
+    }
+
     /// <summary>The namespaced custom resource <paramref name="plural"/>.<paramref name="group"/>/<paramref name="version"/>, through the custom-objects API.</summary>
     public static KubernetesResourceSource<T> CustomResource<T>(IKubernetes client, string group, string version, string plural, string? labelSelector = null)
         where T : class, IKubernetesObject<V1ObjectMeta>

@@ -8,13 +8,14 @@ internal readonly record struct CacheNeeds(bool Pods, bool Routers)
     public static readonly CacheNeeds None = new(false, false);
 
     /// <summary>
-    /// A finished migration reads nothing; a rolled-back one still reasserts the restored traffic each round; every other
-    /// phase reads both.
+    /// A finished migration reads nothing; a rolled-back one still reasserts the restored traffic each round, and an
+    /// invalid one watches its routers' objects so that creating a missing route wakes it; every other phase reads both
+    /// (pods come with the namespace's Services).
     /// </summary>
     public static CacheNeeds In(string? phase) => phase switch
     {
-        Phases.Completed or Phases.Invalid => None,
-        Phases.RolledBack => new(false, true),
+        Phases.Completed => None,
+        Phases.RolledBack or Phases.Invalid => new(false, true),
         _ => new(true, true),
     };
 

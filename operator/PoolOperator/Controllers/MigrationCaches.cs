@@ -7,15 +7,15 @@ using PoolOperator.Runtime.Informers;
 namespace PoolOperator.Controllers;
 
 /// <summary>
-/// Declares, per migration, what the interest caches must hold for the round at hand (V2's pods, each configured
-/// router's objects), and tells whether those caches are complete for the migration's namespace.
+/// Declares, per migration, what the interest caches must hold for the round at hand (V2's pods and the namespace's
+/// Services, each configured router's objects), and tells whether those caches are complete for the migration's namespace.
 /// </summary>
-internal sealed class MigrationCaches(MigrationInterests interests, ClusterObserver observer, IEnumerable<ITrafficRouter> routers)
+internal sealed class MigrationCaches(MigrationInterests interests, ClusterObserver observer, PoolServices services, IEnumerable<ITrafficRouter> routers)
 {
     private readonly ITrafficRouter[] routers = [.. routers];
 
     /// <summary>Every cache a migration may declare interests in, for the controller to run and to map changes from.</summary>
-    public IEnumerable<IInterestCache> All => new IInterestCache[] { observer.Pods }.Concat(routers.Select(r => r.Cache)).Distinct();
+    public IEnumerable<IInterestCache> All => new IInterestCache[] { observer.Pods, services.Cache }.Concat(routers.Select(r => r.Cache)).Distinct();
 
     public IReadOnlyList<ITrafficRouter> ConfiguredRouters(PoolMigration migration) =>
         [.. routers.Where(r => r.IsConfigured(migration.Spec))];
@@ -38,6 +38,7 @@ internal sealed class MigrationCaches(MigrationInterests interests, ClusterObser
         if (needs.Pods && ClusterObserver.PodsOf(observer.Deployment(ns, migration.Spec.V2.Deployment)) is { } pods)
         {
             Add(observer.Pods, [pods]);
+            Add(services.Cache, [PoolServices.InterestOf(migration)]);
         }
 
         if (needs.Routers)

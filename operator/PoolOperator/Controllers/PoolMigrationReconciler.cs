@@ -24,6 +24,7 @@ namespace PoolOperator.Controllers;
 internal sealed partial class PoolMigrationReconciler(
     LatestKnown<PoolMigration> migrations,
     ClusterObserver observer,
+    PoolServices services,
     MigrationCaches caches,
     MigrationWriter writer,
     MigrationFinalizer finalizer,
@@ -85,7 +86,8 @@ internal sealed partial class PoolMigrationReconciler(
             return CacheWait;
         }
 
-        var (decision, nextAnalysisAt) = await DecideAsync(key, migration, cancellationToken).ConfigureAwait(false);
+        var configuredRouters = caches.ConfiguredRouters(migration);
+        var (decision, nextAnalysisAt) = await DecideAsync(key, migration, needs, configuredRouters, cancellationToken).ConfigureAwait(false);
         var needed = CacheNeeds.In(decision.Status.Phase);
         if (!needs.Covers(needed))
         {
@@ -95,7 +97,6 @@ internal sealed partial class PoolMigrationReconciler(
             return CacheWait;
         }
 
-        var configuredRouters = caches.ConfiguredRouters(migration);
         if (migration.Status?.Original is null && decision.Status.Original is { } original)
         {
             // Each router snapshots what it will change in the same status write that records the original state,
@@ -156,7 +157,8 @@ internal sealed partial class PoolMigrationReconciler(
     }
 
     /// <returns>The decision, and when the checks are next due if this round measured them.</returns>
-    private async Task<(MigrationDecision Decision, DateTimeOffset? NextAnalysisAt)> DecideAsync(NamespacedName key, PoolMigration migration, CancellationToken cancellationToken)
+    private async Task<(MigrationDecision Decision, DateTimeOffset? NextAnalysisAt)> DecideAsync(
+        NamespacedName key, PoolMigration migration, CacheNeeds needs, IReadOnlyList<ITrafficRouter> configuredRouters, CancellationToken cancellationToken)
     {
         ObservedWorld world;
         List<SpecProblem> specErrors;
@@ -170,6 +172,15 @@ internal sealed partial class PoolMigrationReconciler(
             }
         }
 
+        // A router's missing object is found before anything is scaled; a revert goes on without it (there is nothing to put back).
+        if (specErrors.Count == 0 && needs.Routers && !Phases.IsIn(Phases.Reverting, migration.Status?.Phase))
+        {
+            specErrors.AddRange(configuredRouters.SelectMany(router => router.Problems(migration)));
+        }
+
+        var routed = needs.Routers ? configuredRouters.SelectMany(router => router.Carried(migration)).ToList() : null;
+        var selectingV2 = needs.Pods && world.V2Deployment is { } v2Deployment ? services.SelectingPodsOf(migration, v2Deployment) : null;
+
         var now = time.GetUtcNow();
         var nextAnalysisAt = schedule.NextAt(key);
         var due = AnalysisSchedule.IsDue(nextAnalysisAt, now);
@@ -182,7 +193,7 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         metrics.Measured(measurements);
-        var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt));
+        var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt, routed, selectingV2));
         return (decision, due ? AnalysisSchedule.NextAfter(now, MigrationPlan.From(migration.Spec)) : null);
     }
 

@@ -26,14 +26,14 @@ internal static class ActivePhase
             var (_, v2Target) = ReplicaMath.ForStage(round.Total, stage);
             var untouched = stage.Index == 0 && (status.Weight ?? 0) == 0 && (status.ShadowPercent ?? 0) == 0;
             status.Phase = untouched ? Phases.Initializing : stage.IsShadow ? Phases.Shadowing : Phases.Progressing;
-            status.Message = $"Stage {stage.Name}: waiting for {v2Target} ready V2 replicas ({round.V2.ReadyReplicas} ready)";
+            status.Message = CapacityFirst.NotYetCarried(round) is [var behind, ..] && round.V2.ReadyReplicas >= v2Target
+                ? $"Stage {stage.Name}: waiting for {behind.Carrier} to carry V2 weight {status.Weight ?? 0}, shadow {status.ShadowPercent ?? 0}% (it carries weight {behind.V2Weight}, shadow {behind.ShadowPercent}%)"
+                : $"Stage {stage.Name}: waiting for {v2Target} ready V2 replicas ({round.V2.ReadyReplicas} ready)";
         }
         else
         {
             status.Phase = stage.IsShadow ? Phases.Shadowing : Phases.Progressing;
-            status.Message = stage.IsShadow
-                ? $"Stage {stage.Name}: V2 receives a {stage.ShadowPercent}% shadow copy of the traffic"
-                : $"Stage {stage.Name}: V2 serves {status.Weight}% of the traffic";
+            status.Message = $"Stage {stage.Name}: {TrafficWording.InPlace(round.Plan, stage, status.Weight ?? 0, round.V2.SpecReplicas, round.Total)}";
         }
     }
 }

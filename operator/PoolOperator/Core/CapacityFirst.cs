@@ -32,6 +32,10 @@ internal static class CapacityFirst
     public static bool TrafficInPlace(DecisionRound round, StageTargets targets) =>
         round.Status.Weight == targets.Weight && round.Status.ShadowPercent == targets.ShadowPercent;
 
+    /// <summary>The router objects that do not yet carry the status' traffic, as seen in the cache at the start of the round.</summary>
+    public static IReadOnlyList<RoutedTraffic> NotYetCarried(DecisionRound round) =>
+        [.. (round.Input.Routed ?? []).Where(r => r.V2Weight != (round.Status.Weight ?? 0) || r.ShadowPercent != (round.Status.ShadowPercent ?? 0))];
+
     /// <summary>
     /// The replicas to ask for: a pool grows at once, and shrinks only after the traffic left it for the other
     /// pool and while that pool holds its target ready (a shrink repeated after a crash finds it as it is now).
@@ -39,17 +43,18 @@ internal static class CapacityFirst
     public static (int V1, int V2) DesiredReplicas(DecisionRound round, StageTargets targets)
     {
         var (v1, v2) = (round.V1, round.V2);
-        var inPlace = TrafficInPlace(round, targets);
+        // Traffic counts as gone from a pool only once every router that can be read back shows it.
+        var inPlace = TrafficInPlace(round, targets) && NotYetCarried(round).Count == 0;
         var v2Desired = inPlace && v1.ReadyReplicas >= targets.V1 ? targets.V2 : Math.Max(v2.SpecReplicas, targets.V2);
         var v1Desired = inPlace && v2.ReadyReplicas >= targets.V2 ? targets.V1 : Math.Max(v1.SpecReplicas, targets.V1);
         return (v1Desired, v2Desired);
     }
 
-    /// <summary>The stage is ready once its traffic is in place and both pools stand at their targets with the pods ready.</summary>
+    /// <summary>The stage is ready once its traffic is in place (and read back from every router that can show it) and both pools stand at their targets with the pods ready.</summary>
     public static bool StageInPlace(DecisionRound round, StageTargets targets)
     {
         var (v1, v2) = (round.V1, round.V2);
-        return TrafficInPlace(round, targets) && v2.SpecReplicas == targets.V2 && v1.SpecReplicas == targets.V1
+        return TrafficInPlace(round, targets) && NotYetCarried(round).Count == 0 && v2.SpecReplicas == targets.V2 && v1.SpecReplicas == targets.V1
             && v2.ReadyReplicas >= targets.V2 && v1.ReadyReplicas >= Math.Min(targets.V1, v1.SpecReplicas);
     }
 

@@ -8,4 +8,10 @@ internal static class ConditionTypes
     public const string Completed = "Completed";
     public const string RolledBack = "RolledBack";
     public const string InvalidSpec = "InvalidSpec";
+
+    /// <summary>
+    /// Beyond the contract's list: False while a Service selects V2's pods although V2 must answer nobody (a shadow
+    /// stage, or before any weight), so those pods would answer live requests.
+    /// </summary>
+    public const string TrafficIsolation = "TrafficIsolation";
 }

@@ -17,6 +17,10 @@ internal static class Conditions
         Set(round, ConditionTypes.Progressing, Phases.Moving.Contains(phase), phase, message);
         WriteHealthy(round);
         WriteReady(round, phase);
+        if (round.Input.V2 is not null)
+        {
+            TrafficIsolation.Write(round);
+        }
     }
 
     private static void WriteHealthy(DecisionRound round)

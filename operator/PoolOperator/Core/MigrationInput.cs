@@ -8,6 +8,14 @@ namespace PoolOperator.Core;
 /// round and <paramref name="Measurements"/> holds this round's measurements; otherwise the core records no
 /// measurement and asks to be woken then. The caller keeps it in memory (see <see cref="AnalysisSchedule"/>).
 /// </param>
+/// <param name="Routed">
+/// What the routers that can be read back carry now, one entry per object (empty or null: no such router, so what the
+/// operator applied is what is in place). A stage counts as in place only once each entry carries the status' traffic.
+/// </param>
+/// <param name="ServicesSelectingV2">
+/// The Services in the migration's namespace whose selector picks V2's pods, other than the route's own V2 backend;
+/// null when they are not observed this round.
+/// </param>
 internal sealed record MigrationInput(
     PoolMigration Migration,
     DeploymentObservation? V1,
@@ -15,4 +23,6 @@ internal sealed record MigrationInput(
     IReadOnlyList<SpecProblem> SpecErrors,
     IReadOnlyList<Measurement> Measurements,
     DateTimeOffset Now,
-    DateTimeOffset? NextAnalysisAt = null);
+    DateTimeOffset? NextAnalysisAt = null,
+    IReadOnlyList<RoutedTraffic>? Routed = null,
+    IReadOnlyList<string>? ServicesSelectingV2 = null);

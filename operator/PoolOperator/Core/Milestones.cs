@@ -32,7 +32,8 @@ internal static class Milestones
             return [];
         }
 
-        var events = enteredThisRound.Append(index).Distinct().Select(started => StageStarted(plan.Stages[started], run)).ToList();
+        var events = enteredThisRound.Append(index).Distinct().Select(started => StageStarted(plan, plan.Stages[started], run)).ToList();
+        events.AddRange(TrafficIsolationWarning(status, index, run));
         if (status.Phase == Phases.AwaitingApproval)
         {
             events.Add(new(MigrationEvent.Normal, "AwaitingApproval",
@@ -47,10 +48,20 @@ internal static class Milestones
         return events;
     }
 
-    private static MigrationEvent StageStarted(PlannedStage stage, int run)
+    private static MigrationEvent StageStarted(MigrationPlan plan, PlannedStage stage, int run) =>
+        new(MigrationEvent.Normal, "StageStarted", $"Run {run}: stage {stage.Name} started, {TrafficWording.Intended(plan, stage)}", $"run{run}-stage{stage.Index}");
+
+    /// <summary>One Warning per run, stage and set of Services found selecting V2's pods while V2 must answer nobody.</summary>
+    private static IEnumerable<MigrationEvent> TrafficIsolationWarning(PoolMigrationStatus status, int index, int run)
     {
-        var share = stage.IsShadow ? $"a {stage.ShadowPercent}% shadow copy" : $"{stage.Weight}% of the traffic";
-        return new(MigrationEvent.Normal, "StageStarted", $"Run {run}: stage {stage.Name} started, V2 to get {share}", $"run{run}-stage{stage.Index}");
+        var condition = status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.TrafficIsolation);
+        if (condition is not { Status: "False" })
+        {
+            return [];
+        }
+
+        return [new(MigrationEvent.Warning, TrafficIsolation.ServiceSelectsV2Reason, condition.Message,
+            $"run{run}-stage{index}-isolation|{condition.Message}")];
     }
 
     // The reasons users filter on (docs/actions.md, kubectl describe); both are Warnings.

@@ -80,7 +80,7 @@ internal static class OperatorApplication
 
     /// <summary>
     /// The reconciler reads everything from these: every PoolMigration and Deployment of the watched namespaces, and
-    /// only the pods, ConfigMaps and HTTPRoutes migrations declared an interest in.
+    /// only the pods, Services, ConfigMaps and HTTPRoutes migrations declared an interest in.
     /// </summary>
     private static void AddCaches(IServiceCollection services)
     {
@@ -97,6 +97,8 @@ internal static class OperatorApplication
             return new LatestKnown<V1Deployment>((ns, name) => informer.Get(ns, name));
         });
         services.AddSingleton(sp => new InterestCache<V1Pod>(sp.GetRequiredService<InformerFactory>().PodsOfInterest(PodSummary.Of)));
+        services.AddSingleton(sp => new InterestCache<V1Service>(sp.GetRequiredService<InformerFactory>().ServicesOfInterest(PoolServices.Summary)));
+        services.AddSingleton<PoolServices>();
         services.AddSingleton(sp => new InterestCache<V1ConfigMap>(sp.GetRequiredService<InformerFactory>().ConfigMapsOfInterest()));
         services.AddSingleton(sp => new InterestCache<HttpRoute>(
             sp.GetRequiredService<InformerFactory>().CustomResourcesOfInterest<HttpRoute>(HttpRoute.Group, HttpRoute.Version, HttpRoute.Plural)));

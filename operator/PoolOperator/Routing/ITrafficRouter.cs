@@ -28,6 +28,18 @@ internal interface ITrafficRouter
     IEnumerable<ObjectInterest> Interests(PoolMigration migration);
 
     /// <summary>
+    /// Problems with this router's objects that make the migration Invalid before anything is changed (say, a route that does
+    /// not exist); read from <see cref="Cache"/>. None by default.
+    /// </summary>
+    IEnumerable<SpecProblem> Problems(PoolMigration migration) => [];
+
+    /// <summary>
+    /// The traffic this router's objects carry now, as the cache shows them, one entry per place that carries it; a stage
+    /// is reported in place only once every entry carries it. None by default: what the router wrote is taken as in place.
+    /// </summary>
+    IEnumerable<RoutedTraffic> Carried(PoolMigration migration) => [];
+
+    /// <summary>
     /// Records, into <paramref name="original"/>, what this router will change, before it changes anything. Called once per
     /// migration, in the round that records the original state; persisted with that round's status.
     /// </summary>

@@ -65,7 +65,39 @@ public static partial class SpecValidator
 
         ValidateFlags(spec.TrafficRouting?.Flags, errors);
         ValidateGatewayApi(spec.TrafficRouting?.GatewayApi, errors);
+        ValidateShadowPath(spec, errors);
         return errors;
+    }
+
+    /// <summary>
+    /// A shadow stage copies traffic to V2 and lets V2 answer nobody. Only two paths do that: the client SDK reading the
+    /// flags ConfigMap (V1 answers, V2 runs beside it), and an HTTPRoute with a RequestMirror filter. With replicas alone
+    /// any Service over both pools would let V2 answer live requests.
+    /// </summary>
+    private static void ValidateShadowPath(PoolMigrationSpec spec, List<SpecProblem> errors)
+    {
+        var routing = spec.TrafficRouting;
+        for (var i = 0; i < (spec.Stages?.Count ?? 0); i++)
+        {
+            if (spec.Stages![i] is not { Weight: null, Shadow: { Percent: > 0 and <= 100 } shadow })
+            {
+                continue;
+            }
+
+            if (routing?.Flags is null && routing?.GatewayApi is null)
+            {
+                errors.Add(new($"spec.stages[{i}].shadow",
+                    "a shadow stage needs a path that copies traffic to V2 without letting V2 answer: set spec.trafficRouting.gatewayAPI " +
+                    "(the operator adds a RequestMirror filter to the HTTPRoute) or spec.trafficRouting.flags (the client SDK runs V2 " +
+                    "beside V1 and compares); with replicas alone a Service selecting both pools sends V2 live requests"));
+            }
+            else if (routing.GatewayApi is not null && shadow.Percent != 100)
+            {
+                errors.Add(new($"spec.stages[{i}].shadow.percent",
+                    $"must be 100 with spec.trafficRouting.gatewayAPI, got {shadow.Percent}: a Gateway API RequestMirror filter copies every " +
+                    "request of the route's rule; sample a share of the sessions with the client SDK (spec.trafficRouting.flags alone) instead"));
+            }
+        }
     }
 
     /// <summary>

@@ -82,7 +82,8 @@ public sealed class ChartTests(ClusterFixture cluster, ITestOutputHelper output)
             var done = await kit.WaitForPhaseAsync("pool", Phases.Completed, TimeSpan.FromSeconds(90));
 
             Assert.Equal(100, done.Status!.Weight);
-            Assert.Contains(await kit.EventsAsync("pool"), e => e.Reason == "Completed");
+            // Events are recorded after the status write that shows them: wait for it rather than read once.
+            await kit.WaitForEventAsync("pool", "Completed");
         }
         finally
         {

@@ -5,12 +5,14 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using PoolOperator.IntegrationTests.Infrastructure;
+using PoolOperator.Tests.Shared;
+using Xunit;
 
 namespace PoolOperator.IntegrationTests.Operator;
 
 /// <summary>
-/// Gateway API HTTPRoutes on the test cluster: installs the httproutes.gateway.networking.k8s.io resource (v1, its
-/// schema left open, as a cluster without a Gateway controller would have it from the Gateway API CRDs) when absent.
+/// Gateway API HTTPRoutes on the test cluster: installs the Gateway API project's own HTTPRoute CRD (standard channel,
+/// tests/PoolOperator.IntegrationTests/GatewayApi/crd/) when absent, as its README says for Kubernetes 1.20.
 /// </summary>
 internal static class HttpRouteKit
 {
@@ -20,40 +22,22 @@ internal static class HttpRouteKit
 
     public static async Task EnsureInstalledAsync(ClusterFixture cluster)
     {
-        var crd = new V1CustomResourceDefinition
+        var crd = OfficialCrd();
+        var existing = await ReadOrNullAsync(cluster, crd.Metadata.Name).ConfigureAwait(false);
+        if (existing is not null && existing.Spec.Versions.Any(v => v.Schema?.OpenAPIV3Schema?.XKubernetesPreserveUnknownFields == true))
         {
-            Metadata = new V1ObjectMeta
-            {
-                Name = $"{Plural}.{Group}",
-                // *.k8s.io groups are protected; the Gateway API CRDs carry this approval too.
-                Annotations = new Dictionary<string, string> { ["api-approved.kubernetes.io"] = "https://github.com/kubernetes-sigs/gateway-api/pull/2466" },
-            },
-            Spec = new V1CustomResourceDefinitionSpec
-            {
-                Group = Group,
-                Scope = "Namespaced",
-                Names = new V1CustomResourceDefinitionNames { Plural = Plural, Singular = "httproute", Kind = "HTTPRoute", ListKind = "HTTPRouteList" },
-                Versions =
-                [
-                    new V1CustomResourceDefinitionVersion
-                    {
-                        Name = Version,
-                        Served = true,
-                        Storage = true,
-                        Schema = new V1CustomResourceValidation
-                        {
-                            OpenAPIV3Schema = new V1JSONSchemaProps { Type = "object", XKubernetesPreserveUnknownFields = true },
-                        },
-                    },
-                ],
-            },
-        };
-        try
-        {
-            await cluster.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd).ConfigureAwait(false);
+            throw new InvalidOperationException($"{crd.Metadata.Name} on this cluster is not the Gateway API project's CRD (its schema is left open)");
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+
+        if (existing is null)
         {
+            try
+            {
+                await cluster.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+            }
         }
 
         await cluster.WaitForAsync(
@@ -61,6 +45,56 @@ internal static class HttpRouteKit
                 .Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true,
             TimeSpan.FromSeconds(30),
             $"CustomResourceDefinition {crd.Metadata.Name} Established").ConfigureAwait(false);
+    }
+
+    /// <summary>The official CRD without its empty-string defaults, which the 1.20 apiserver rejects.</summary>
+    public static V1CustomResourceDefinition OfficialCrd()
+    {
+        var yaml = File.ReadAllLines(RepositoryFiles.PathOf("tests", "PoolOperator.IntegrationTests", "GatewayApi", "crd", "gateway.networking.k8s.io_httproutes.yaml"))
+            .Where(line => line.Trim() != "default: \"\"");
+        var stripped = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(stripped, yaml);
+            var document = Assert.Single(YamlJson.LoadDocuments(stripped));
+            return KubernetesJson.Deserialize<V1CustomResourceDefinition>(document.ToJsonString());
+        }
+        finally
+        {
+            File.Delete(stripped);
+        }
+    }
+
+    /// <summary>The route's <c>spec</c> as stored.</summary>
+    public static async Task<JsonObject> SpecAsync(MigrationKit kit, string name)
+    {
+        var element = await kit.Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(Group, Version, kit.Namespace, Plural, name).ConfigureAwait(false);
+        return JsonNode.Parse(element.GetRawText())!["spec"]!.AsObject();
+    }
+
+    /// <summary>Creates a route with <paramref name="spec"/> as a user would write it.</summary>
+    public static Task CreateAsync(MigrationKit kit, string name, JsonObject spec)
+    {
+        var route = new JsonObject
+        {
+            ["apiVersion"] = $"{Group}/{Version}",
+            ["kind"] = "HTTPRoute",
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = spec,
+        };
+        return kit.Client.CustomObjects.CreateNamespacedCustomObjectAsync(JsonDocument.Parse(route.ToJsonString()).RootElement, Group, Version, kit.Namespace, Plural);
+    }
+
+    private static async Task<V1CustomResourceDefinition?> ReadOrNullAsync(ClusterFixture cluster, string name)
+    {
+        try
+        {
+            return await cluster.Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(name).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     /// <summary>Creates route <paramref name="name"/> with one rule whose backendRefs are the two Services at the given weights.</summary>

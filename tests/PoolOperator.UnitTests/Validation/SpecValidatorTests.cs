@@ -172,11 +172,11 @@ public sealed class SpecValidatorTests
 
     [Fact]
     public void Shadow_stages_count_as_weight_zero() =>
-        Assert.Empty(SpecValidator.Validate(WithStages(Weight("warm", 0), Shadow("shadow-10", 10), Shadow("shadow-100", 100), Weight("full", 100))));
+        Assert.Empty(SpecValidator.Validate(Flagged(WithStages(Weight("warm", 0), Shadow("shadow-10", 10), Shadow("shadow-100", 100), Weight("full", 100)))));
 
     [Fact]
     public void A_shadow_stage_after_traffic_reached_v2_is_reported_once() =>
-        AssertOnlyError(WithStages(Weight("canary", 5), Shadow("shadow", 100), Weight("full", 100)), "spec.stages[1].shadow", "spec.stages[0] already has weight 5");
+        AssertOnlyError(Flagged(WithStages(Weight("canary", 5), Shadow("shadow", 100), Weight("full", 100))), "spec.stages[1].shadow", "spec.stages[0] already has weight 5");
 
     [Fact]
     public void A_last_stage_below_100_is_reported() =>
@@ -184,7 +184,46 @@ public sealed class SpecValidatorTests
 
     [Fact]
     public void A_last_stage_that_shadows_is_reported() =>
-        AssertOnlyError(WithStages(Shadow("shadow", 100)), "spec.stages[0]", "last stage must send all traffic to V2");
+        AssertOnlyError(Flagged(WithStages(Shadow("shadow", 100))), "spec.stages[0]", "last stage must send all traffic to V2");
+
+    // --- stages: a shadow stage needs a mirroring path
+
+    [Fact]
+    public void A_shadow_stage_without_flags_or_a_route_is_invalid_and_says_what_to_configure()
+    {
+        var error = Assert.Single(SpecValidator.Validate(WithStages(Shadow("shadow", 100), Weight("full", 100))));
+
+        Assert.Equal("spec.stages[0].shadow", error.Field);
+        Assert.Contains("spec.trafficRouting.gatewayAPI", error.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.trafficRouting.flags", error.Message, StringComparison.Ordinal);
+        Assert.Contains("live requests", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_shadow_stage_with_flags_alone_may_sample_a_share() =>
+        Assert.Empty(SpecValidator.Validate(Flagged(WithStages(Shadow("shadow", 25), Weight("full", 100)))));
+
+    [Fact]
+    public void A_shadow_stage_with_a_route_alone_is_valid_at_100_percent()
+    {
+        var spec = WithStages(Shadow("shadow", 100), Weight("full", 100));
+        spec.TrafficRouting = new() { GatewayApi = new() { HttpRoute = "session-pool", V1Service = "session-pool-v1", V2Service = "session-pool-v2" } };
+
+        Assert.Empty(SpecValidator.Validate(spec));
+    }
+
+    [Fact]
+    public void A_shadow_share_below_100_with_a_route_is_invalid_because_a_mirror_copies_every_request()
+    {
+        var spec = Full();
+        spec.Stages[0].Shadow!.Percent = 50;
+
+        AssertOnlyError(spec, "spec.stages[0].shadow.percent", "RequestMirror filter copies every request");
+    }
+
+    [Fact]
+    public void A_shadow_stage_at_0_percent_copies_nothing_and_needs_no_path() =>
+        Assert.Empty(SpecValidator.Validate(WithStages(Shadow("shadow", 0), Weight("full", 100))));
 
     // --- stages: duration and approval
 

@@ -66,6 +66,13 @@ internal static class ValidSpecs
         return spec;
     }
 
+    /// <summary><paramref name="spec"/> publishing flags for the client SDK, the mirroring path shadow stages need without a route.</summary>
+    public static PoolMigrationSpec Flagged(PoolMigrationSpec spec)
+    {
+        spec.TrafficRouting = new() { Flags = new() { ConfigMap = "session-pool-rollout" } };
+        return spec;
+    }
+
     public static MigrationStage Weight(string name, int weight) => new() { Name = name, Weight = weight };
 
     public static MigrationStage Shadow(string name, int percent) => new() { Name = name, Shadow = new() { Percent = percent } };

@@ -12,4 +12,8 @@ public sealed class OriginalHttpRoute
 
     [JsonPropertyName("v2Weight")]
     public int V2Weight { get; set; }
+
+    /// <summary>The route's <c>spec.rules</c> before the migration, as JSON: a revert puts them back exactly.</summary>
+    [JsonPropertyName("rules")]
+    public string? Rules { get; set; }
 }

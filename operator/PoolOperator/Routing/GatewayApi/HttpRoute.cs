@@ -37,6 +37,10 @@ internal sealed class HttpRoute : IKubernetesObject<V1ObjectMeta>
             .SelectMany(rule => rule?["backendRefs"] as JsonArray ?? [])
             .OfType<JsonObject>();
 
+    /// <summary>The route's rules as they are, or null when it has none.</summary>
+    [JsonIgnore]
+    public JsonArray? Rules => Spec?["rules"] as JsonArray;
+
     /// <summary>A copy to edit; the cached object stays as it is.</summary>
     public HttpRoute DeepCopy() => KubernetesJson.Deserialize<HttpRoute>(KubernetesJson.Serialize(this));
 }

@@ -29,7 +29,11 @@ public sealed class AddedRouterTests(ClusterFixture cluster, ITestOutputHelper o
         await using (recorder)
         await using (instance)
         {
-            await kit.CreateAsync(MigrationKit.Migration("pool", Stages.Shadow("shadow", 50, "2s"), Stages.Weighted("canary-25", 25, "2s"), Stages.Weighted("full", 100, "1s")));
+            var migration = MigrationKit.Migration("pool", Stages.Shadow("shadow", 50, "2s"), Stages.Weighted("canary-25", 25, "2s"), Stages.Weighted("full", 100, "1s"));
+
+            // A shadow stage needs a mirroring path; the flags ConfigMap for the SDK is one.
+            migration.Spec.TrafficRouting = new TrafficRoutingSpec { Flags = new FlagsRouting { ConfigMap = "pool-rollout" } };
+            await kit.CreateAsync(migration);
             await kit.WaitForPhaseAsync("pool", Phases.Completed, Timeout);
             var states = await StatesAsync(recorder, s => s?.Contains("v2=100", StringComparison.Ordinal) == true);
 

@@ -46,6 +46,12 @@ internal sealed class MigrationSimulator
 
     public List<SpecProblem> SpecErrors { get; } = [];
 
+    /// <summary>What routers that can be read back show, passed to the core as the reconciler does; null: no such router.</summary>
+    public List<RoutedTraffic>? Routed { get; set; }
+
+    /// <summary>Services found selecting V2's pods, passed to the core as the reconciler does; null: not observed.</summary>
+    public List<string>? ServicesSelectingV2 { get; set; }
+
     /// <summary>The verdict each configured check returns when measured; Pass when absent.</summary>
     public Dictionary<string, Verdict> Verdicts { get; } = [];
 
@@ -78,7 +84,9 @@ internal sealed class MigrationSimulator
             [.. SpecErrors],
             measurements,
             Now,
-            nextAnalysisAt);
+            nextAnalysisAt,
+            Routed is null ? null : [.. Routed],
+            ServicesSelectingV2 is null ? null : [.. ServicesSelectingV2]);
     }
 
     /// <summary>One reconcile round. With <paramref name="crashAfterStatusWrite"/> the status is persisted but no action is applied and no Event recorded.</summary>
