@@ -102,7 +102,7 @@ internal sealed partial class PoolMigrationReconciler(
             }
         }
 
-        if (StatusChanged(migration.Status, decision.Status))
+        if (StatusComparison.WorthWriting(migration.Status, decision.Status))
         {
             var previousPhase = migration.Status?.Phase;
             var written = await writer.WriteStatusAsync(migration, decision.Status, cancellationToken).ConfigureAwait(false);
@@ -225,9 +225,6 @@ internal sealed partial class PoolMigrationReconciler(
         schedule.Forget(key);
         migrations.Forget(key.Namespace!, key.Name);
     }
-
-    private static bool StatusChanged(PoolMigrationStatus? before, PoolMigrationStatus after) =>
-        before is null || KubernetesJson.Serialize(before) != KubernetesJson.Serialize(after);
 
     private static TimeSpan Clamp(TimeSpan after) =>
         after < MinimumRequeue ? MinimumRequeue : after > Resync ? Resync : after;

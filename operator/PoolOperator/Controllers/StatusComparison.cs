@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using k8s;
+using PoolOperator.Api.V1Alpha1;
+using PoolOperator.Core;
+
+namespace PoolOperator.Controllers;
+
+/// <summary>
+/// Whether a decided status says something the persisted one does not, and so is worth a write. Analysis
+/// bookkeeping that no decision reads and no user needs at once is left out of the comparison: when a check was
+/// measured (<c>measuredAt</c>, <c>lastRunAt</c>) if its result is the same, whether it passed in the current stage
+/// (only configured checks' passes move a stage, and only in the round that moves it, which writes anyway), and a
+/// built-in check appearing with a pass (V2's ready pods and restarts already show in <c>status.v2</c>). Such a
+/// change is written with the next change that matters; a restarted operator measures again and derives the same.
+/// </summary>
+internal static class StatusComparison
+{
+    private static readonly HashSet<string> BuiltIn = new(StringComparer.Ordinal)
+    {
+        BuiltInChecks.V2Ready, BuiltInChecks.V2Restarts, BuiltInChecks.ProgressDeadline,
+    };
+
+    public static bool WorthWriting(PoolMigrationStatus? persisted, PoolMigrationStatus decided)
+    {
+        if (persisted is null)
+        {
+            return true;
+        }
+
+        var before = JsonNode.Parse(KubernetesJson.Serialize(persisted))!.AsObject();
+        var after = JsonNode.Parse(KubernetesJson.Serialize(decided))!.AsObject();
+        var known = CheckNames(before);
+        WithoutBookkeeping(before, known);
+        WithoutBookkeeping(after, known);
+        return !JsonNode.DeepEquals(before, after);
+    }
+
+    private static HashSet<string> CheckNames(JsonObject status) =>
+        [.. Checks(status).Select(c => c["name"]?.GetValue<string>() ?? "")];
+
+    private static void WithoutBookkeeping(JsonObject status, HashSet<string> persistedChecks)
+    {
+        if (status["analysis"] is not JsonObject analysis)
+        {
+            return;
+        }
+
+        analysis.Remove("lastRunAt");
+        if (analysis["checks"] is not JsonArray checks)
+        {
+            return;
+        }
+
+        foreach (var check in checks.OfType<JsonObject>().ToList())
+        {
+            var name = check["name"]?.GetValue<string>() ?? "";
+            if (!persistedChecks.Contains(name) && BuiltIn.Contains(name) && check["verdict"]?.GetValue<string>() == nameof(Verdict.Pass))
+            {
+                checks.Remove(check);
+                continue;
+            }
+
+            check.Remove("measuredAt");
+            check.Remove("passedInStage");
+        }
+    }
+
+    private static IEnumerable<JsonObject> Checks(JsonObject status) =>
+        (status["analysis"] as JsonObject)?["checks"] is JsonArray checks ? checks.OfType<JsonObject>() : [];
+}
