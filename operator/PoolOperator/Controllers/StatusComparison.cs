@@ -7,11 +7,12 @@ namespace PoolOperator.Controllers;
 
 /// <summary>
 /// Whether a decided status says something the persisted one does not, and so is worth a write. Analysis
-/// bookkeeping that no decision reads and no user needs at once is left out of the comparison: when a check was
-/// measured (<c>measuredAt</c>, <c>lastRunAt</c>) if its result is the same, whether it passed in the current stage
-/// (only configured checks' passes move a stage, and only in the round that moves it, which writes anyway), and a
-/// built-in check appearing with a pass (V2's ready pods and restarts already show in <c>status.v2</c>). Such a
-/// change is written with the next change that matters; a restarted operator measures again and derives the same.
+/// bookkeeping of the built-in checks, which no decision reads and which repeats what <c>status.v2</c> shows, is left
+/// out of the comparison: when a built-in check was measured if its result is the same, whether it passed in the
+/// current stage (a stage passes on the configured checks), a built-in check appearing with a pass, and
+/// <c>lastRunAt</c> (it moves only with some result, which is compared itself). Configured checks are compared in
+/// full. Such a change is written with the next change that matters; a restarted operator measures again and derives
+/// the same.
 /// </summary>
 internal static class StatusComparison
 {
@@ -54,7 +55,12 @@ internal static class StatusComparison
         foreach (var check in checks.OfType<JsonObject>().ToList())
         {
             var name = check["name"]?.GetValue<string>() ?? "";
-            if (!persistedChecks.Contains(name) && BuiltIn.Contains(name) && check["verdict"]?.GetValue<string>() == nameof(Verdict.Pass))
+            if (!BuiltIn.Contains(name))
+            {
+                continue;
+            }
+
+            if (!persistedChecks.Contains(name) && check["verdict"]?.GetValue<string>() == nameof(Verdict.Pass))
             {
                 checks.Remove(check);
                 continue;

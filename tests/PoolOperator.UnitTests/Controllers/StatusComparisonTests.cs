@@ -34,12 +34,14 @@ public sealed class StatusComparisonTests
     }
 
     [Fact]
-    public void A_configured_check_result_a_new_value_or_a_phase_change_is_written()
+    public void A_configured_check_result_its_first_pass_in_a_stage_a_new_value_or_a_phase_change_is_written()
     {
         var persisted = Status(Earlier, Check("v2-restarts", "Pass", 0, Earlier, passedInStage: true));
 
         Assert.True(StatusComparison.WorthWriting(persisted, Status(Later, persisted.Analysis!.Checks[0], Check("error-rate", "Pass", 0.01, Later, passedInStage: true))));
         Assert.True(StatusComparison.WorthWriting(persisted, Status(Later, Check("v2-restarts", "Pass", 2, Later, passedInStage: true))));
+        var configured = Status(Earlier, Check("error-rate", "Pass", 0.01, Earlier, passedInStage: false));
+        Assert.True(StatusComparison.WorthWriting(configured, Status(Later, Check("error-rate", "Pass", 0.01, Later, passedInStage: true))));
         var moved = Status(Earlier, Check("v2-restarts", "Pass", 0, Earlier, passedInStage: true));
         moved.Phase = "Completing";
         Assert.True(StatusComparison.WorthWriting(persisted, moved));
