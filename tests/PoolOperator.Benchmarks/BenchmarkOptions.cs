@@ -8,7 +8,8 @@ internal sealed record BenchmarkOptions
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/PoolOperator.Benchmarks -- <scenario> [options]
 
-        Scenarios: all (default) | floor | idle | transition | convergence | memory | analysis
+        Scenarios: all (default) | floor | idle | restart | transition | convergence | memory | analysis,
+                   or several joined by commas (idle,restart)
                    report: only rewrite docs/benchmarks.md from docs/benchmarks.json
 
         Options:
@@ -21,7 +22,7 @@ internal sealed record BenchmarkOptions
           --no-report          print the figures only; leave docs/benchmarks.md and docs/benchmarks.json alone
         """;
 
-    public static readonly IReadOnlyList<string> Scenarios = ["floor", "idle", "transition", "convergence", "memory", "analysis"];
+    public static readonly IReadOnlyList<string> Scenarios = ["floor", "idle", "restart", "transition", "convergence", "memory", "analysis"];
 
     public required IReadOnlySet<string> Selected { get; init; }
 
@@ -83,9 +84,10 @@ internal sealed record BenchmarkOptions
             }
         }
 
-        if (scenario != "all" && !Scenarios.Contains(scenario))
+        var selected = scenario == "all" ? Scenarios.ToHashSet() : scenario.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        if (selected.FirstOrDefault(s => !Scenarios.Contains(s)) is { } unknown)
         {
-            return (null, $"unknown scenario '{scenario}'");
+            return (null, $"unknown scenario '{unknown}'");
         }
 
         if (migrations < 1 || pods < 0 || string.IsNullOrWhiteSpace(label))
@@ -95,7 +97,7 @@ internal sealed record BenchmarkOptions
 
         return (new BenchmarkOptions
         {
-            Selected = scenario == "all" ? Scenarios.ToHashSet() : new HashSet<string> { scenario },
+            Selected = selected,
             Migrations = migrations,
             Quick = quick,
             Label = label,

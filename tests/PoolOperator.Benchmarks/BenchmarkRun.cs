@@ -42,7 +42,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
 
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var needsIdleSet = options.Runs("idle") || options.Runs("transition") || options.Runs("convergence") || options.Runs("memory");
+        var needsIdleSet = options.Runs("idle") || options.Runs("restart") || options.Runs("transition") || options.Runs("convergence") || options.Runs("memory");
         var needsNewSet = options.Runs("convergence") || options.Runs("analysis");
 
         Say("locating the control-plane binaries");
@@ -99,12 +99,17 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
 
                 if (options.Runs("idle"))
                 {
-                    await MeasureIdleAsync(operatorProcess, audit, cancellationToken).ConfigureAwait(false);
+                    await MeasureIdleAsync(operatorProcess, tracker, audit, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (options.Runs("memory") && options.UnrelatedPods > 0)
                 {
                     await MeasureUnrelatedPodsAsync(operatorProcess, cluster, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (options.Runs("restart"))
+                {
+                    operatorProcess = await MeasureRestartAsync(operatorProcess, operatorKubeconfig, plane.WorkingDirectory, audit, names, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (options.Runs("transition"))
@@ -196,7 +201,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         }
     }
 
-    private async Task MeasureIdleAsync(OperatorProcess operatorProcess, AuditLog audit, CancellationToken cancellationToken)
+    private async Task MeasureIdleAsync(OperatorProcess operatorProcess, MigrationTracker tracker, AuditLog audit, CancellationToken cancellationToken)
     {
         Say($"idle: counting the operator's requests over {options.IdleWindow.TotalSeconds:0} s");
         var reconcilesBefore = await operatorProcess.ReconcileCountAsync(cancellationToken).ConfigureAwait(false);
@@ -213,6 +218,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         Put(Figures.IdleStatusWrites, events.Count(e => e.IsStatusWrite && e.Resource == BenchCluster.Plural) * perMigrationMinute);
         Put(Figures.IdleErrors, events.Count(e => e.Code >= 400) * perMigrationMinute);
         Result.Breakdowns["idle"] = Breakdown(events, perMigrationMinute);
+        Result.Breakdowns["idle.statusFields"] = FieldBreakdown(tracker.StatusFieldsChanged(IdleNamespace, from, to).ByField, perMigrationMinute);
         if (reconcilesBefore is { } before && reconcilesAfter is { } after)
         {
             var reconciles = after - before;
@@ -225,6 +231,74 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         else
         {
             Result.Notes.Add("The operator exported no pooloperator_reconcile_duration histogram on /metrics, so reconciles were not counted.");
+        }
+    }
+
+    /// <summary>
+    /// Stops the operator once every migration of the idle set has a status and waits at its gate, starts it again, and
+    /// times how long the new process takes to finish one reconcile of each (its <c>/metrics</c> names each migration
+    /// once a round of it ran to the end), and what it asked of the apiserver meanwhile.
+    /// </summary>
+    private async Task<OperatorProcess> MeasureRestartAsync(
+        OperatorProcess running, string kubeconfig, string workDirectory, AuditLog audit, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        Say($"restart: stopping the operator (pid {running.Pid}) with {N} migrations at their gate, starting it again");
+        await running.DisposeAsync().ConfigureAwait(false);
+        var expected = names.Select(n => $"{IdleNamespace}/{n}").ToHashSet(StringComparer.Ordinal);
+        var firstSeen = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        var operatorProcess = await OperatorProcess.StartAsync(operatorAssembly, kubeconfig, workDirectory, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            TimeSpan? readyAfter = null;
+            while (firstSeen.Count < expected.Count)
+            {
+                if (operatorProcess.HasExited)
+                {
+                    throw new InvalidOperationException($"the operator exited during the restart; see {operatorProcess.LogPath}");
+                }
+
+                if (time.GetElapsedTime(started) > ScaledTimeout)
+                {
+                    throw new TimeoutException($"{firstSeen.Count}/{expected.Count} migrations reconciled {ScaledTimeout.TotalSeconds:0} s after the restart");
+                }
+
+                try
+                {
+                    var reconciled = await operatorProcess.ReconciledMigrationsAsync(cancellationToken).ConfigureAwait(false);
+                    var at = time.GetElapsedTime(started);
+                    readyAfter ??= at;
+                    foreach (var key in reconciled.Where(expected.Contains))
+                    {
+                        firstSeen.TryAdd(key, at);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var allAfter = firstSeen.Values.Max();
+            await Task.Delay(TimeSpan.FromSeconds(2), time, cancellationToken).ConfigureAwait(false);
+            var events = await audit.BetweenAsync(startedAt, startedAt + allAfter, cancellationToken).ConfigureAwait(false);
+            var seconds = firstSeen.Values.Select(t => t.TotalSeconds).ToList();
+            Put(Figures.RestartExistingMetrics, readyAfter?.TotalSeconds);
+            Put(Figures.RestartExistingP50, Percentiles.Of(seconds, 50));
+            Put(Figures.RestartExistingAll, allAfter.TotalSeconds);
+            Put(Figures.RestartExistingRequests, events.Count / (double)N);
+            Put(Figures.RestartExistingWrites, events.Count(e => e.IsWrite) / (double)N);
+            Result.Breakdowns["restart"] = Breakdown(events, 1.0 / N);
+            Say($"restart: every migration reconciled {allAfter.TotalSeconds:0.0} s after the start ({events.Count} requests, {events.Count(e => e.IsWrite)} writes)");
+            return operatorProcess;
+        }
+        catch
+        {
+            await operatorProcess.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -270,6 +344,9 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         Put(Figures.TransitionMax, completedAfter.Max());
         Put(Figures.TransitionAll, (allCompleted - from).TotalSeconds);
         Result.Breakdowns["transition"] = Breakdown(writes, 1.0 / N);
+        var (fields, statusChanges) = tracker.StatusFieldsChanged(IdleNamespace, from, time.GetUtcNow());
+        Result.Breakdowns["transition.statusFields"] = FieldBreakdown(fields, 1.0 / N);
+        Put(Figures.TransitionStatusChanges, statusChanges / (double)N);
     }
 
     private async Task MeasureNewMigrationsAsync(
@@ -369,6 +446,9 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         Say($"operator RSS {median:0} MiB (peak {peak:0} MiB)");
         return (median, peak);
     }
+
+    private static SortedDictionary<string, double> FieldBreakdown(SortedDictionary<string, int> byField, double scale) =>
+        new(byField.ToDictionary(e => e.Key, e => Math.Round(e.Value * scale, 3)), StringComparer.Ordinal);
 
     private static SortedDictionary<string, double> Breakdown(IEnumerable<AuditEvent> events, double scale) =>
         new(events.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => Math.Round(g.Count() * scale, 3)), StringComparer.Ordinal);

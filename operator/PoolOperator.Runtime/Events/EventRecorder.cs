@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -31,7 +32,8 @@ namespace PoolOperator.Runtime.Events;
 public sealed class EventRecorder
 {
     // Events live about an hour in the apiserver; remembering more than this many distinct ones buys nothing.
-    private const int MaxRemembered = 4096;
+    private const int MaxRemembered = 8192;
+    private const int ListPageSize = 500;
     private const int MaxMessageLength = 1024;
     private const int MaxNamePrefix = 236;
 
@@ -46,6 +48,7 @@ public sealed class EventRecorder
     private readonly Lock _onceLock = new();
     private readonly HashSet<string> _recordedOnce = [];
     private readonly Queue<string> _recordedOnceOrder = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _knownNamespaces = new(StringComparer.Ordinal);
     private long _lastStamp;
 
     /// <summary>Creates a recorder naming <see cref="OperatorRuntimeOptions.ComponentName"/> as the reporting component.</summary>
@@ -144,12 +147,19 @@ public sealed class EventRecorder
             var name = OnceName(reference, key);
             var eventNamespace = EventNamespace(reference);
             var memoryKey = $"{eventNamespace}/{name}";
-            lock (_onceLock)
+            if (IsRememberedOnce(memoryKey))
             {
-                if (_recordedOnce.Contains(memoryKey))
-                {
-                    return;
-                }
+                return;
+            }
+
+            // After a restart every milestone a status shows is asked for again: one list of what this component already
+            // recorded in the namespace answers all of them, where a create each (answered 409) would queue behind the
+            // client's rate limit.
+            await _knownNamespaces.GetOrAdd(eventNamespace, ns => new Lazy<Task>(() => RememberRecordedAsync(ns))).Value
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (IsRememberedOnce(memoryKey))
+            {
+                return;
             }
 
             try
@@ -262,6 +272,42 @@ public sealed class EventRecorder
     // and a recreated object with the same name (a new uid) gets new ones.
     private static string OnceName(V1ObjectReference reference, string key) =>
         $"{NamePrefix(reference.Name)}.{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{reference.Uid}|{key}")))[..16]}";
+
+    private bool IsRememberedOnce(string memoryKey)
+    {
+        lock (_onceLock)
+        {
+            return _recordedOnce.Contains(memoryKey);
+        }
+    }
+
+    private async Task RememberRecordedAsync(string eventNamespace)
+    {
+        try
+        {
+            string? next = null;
+            do
+            {
+                var page = await _client.CoreV1.ListNamespacedEventAsync(
+                    eventNamespace, continueParameter: next, fieldSelector: $"source={_component}", limit: ListPageSize).ConfigureAwait(false);
+                foreach (var recorded in page.Items ?? [])
+                {
+                    if (recorded.Metadata?.Name is { } name)
+                    {
+                        RememberOnce($"{eventNamespace}/{name}");
+                    }
+                }
+
+                next = page.Metadata?.ContinueProperty;
+            }
+            while (!string.IsNullOrEmpty(next));
+        }
+        catch (Exception ex)
+        {
+            // Without the list each milestone is created and a 409 tells it was recorded: slower, never wrong.
+            _logger.LogDebug(ex, "Could not list the Events already recorded in {Namespace}", eventNamespace);
+        }
+    }
 
     private void RememberOnce(string memoryKey)
     {

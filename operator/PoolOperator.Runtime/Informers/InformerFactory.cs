@@ -12,19 +12,19 @@ public sealed class InformerFactory(
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory)
 {
-    /// <summary>An informer over any <paramref name="source"/>.</summary>
-    public ResourceInformer<T> Create<T>(IResourceSource<T> source)
+    /// <summary>An informer over any <paramref name="source"/>, caching each object after <paramref name="transform"/> when given.</summary>
+    public ResourceInformer<T> Create<T>(IResourceSource<T> source, Func<T, T>? transform = null)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        new(source, options.Value.Namespaces, timeProvider, loggerFactory.CreateLogger<ResourceInformer<T>>());
+        new(source, options.Value.Namespaces, timeProvider, loggerFactory.CreateLogger<ResourceInformer<T>>(), transform);
 
     /// <summary>An informer over the namespaced custom resource <paramref name="plural"/>.<paramref name="group"/>/<paramref name="version"/>.</summary>
-    public ResourceInformer<T> CustomResource<T>(string group, string version, string plural, string? labelSelector = null)
+    public ResourceInformer<T> CustomResource<T>(string group, string version, string plural, string? labelSelector = null, Func<T, T>? transform = null)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        Create(ResourceSources.CustomResource<T>(client, group, version, plural, labelSelector));
+        Create(ResourceSources.CustomResource<T>(client, group, version, plural, labelSelector), transform);
 
     /// <summary>An informer over Deployments, optionally only those matching <paramref name="labelSelector"/>.</summary>
-    public ResourceInformer<V1Deployment> Deployments(string? labelSelector = null) =>
-        Create(ResourceSources.Deployments(client, labelSelector));
+    public ResourceInformer<V1Deployment> Deployments(string? labelSelector = null, Func<V1Deployment, V1Deployment>? transform = null) =>
+        Create(ResourceSources.Deployments(client, labelSelector), transform);
 
     /// <summary>An informer over Pods, optionally only those matching <paramref name="labelSelector"/>.</summary>
     public ResourceInformer<V1Pod> Pods(string? labelSelector = null) =>

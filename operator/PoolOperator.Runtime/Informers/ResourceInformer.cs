@@ -23,12 +23,16 @@ public sealed class ResourceInformer<T> : IInformer<T>
     private TaskCompletionSource _syncedSignal = NewSignal();
     private int _running;
 
-    /// <summary>Creates an informer over <paramref name="source"/> for <paramref name="namespaces"/> (null or empty: all namespaces).</summary>
+    /// <summary>
+    /// Creates an informer over <paramref name="source"/> for <paramref name="namespaces"/> (null or empty: all namespaces),
+    /// caching each object after <paramref name="transform"/> when given.
+    /// </summary>
     public ResourceInformer(
         IResourceSource<T> source,
         IEnumerable<string>? namespaces,
         TimeProvider timeProvider,
-        ILogger<ResourceInformer<T>> logger)
+        ILogger<ResourceInformer<T>> logger,
+        Func<T, T>? transform = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -47,6 +51,7 @@ public sealed class ResourceInformer<T> : IInformer<T>
             _reflectors[i] = new Reflector<T>(source, _scopes[i], _stores[i], _settings, timeProvider, logger)
             {
                 Listed = () => MarkSynced(index),
+                Transform = transform,
             };
         }
     }

@@ -107,7 +107,7 @@ internal sealed partial class PoolMigrationReconciler(
             }
         }
 
-        if (StatusChanged(migration.Status, decision.Status))
+        if (StatusComparison.WorthWriting(migration.Status, decision.Status))
         {
             var before = migration.Status;
             var previousPhase = before?.Phase;
@@ -264,9 +264,6 @@ internal sealed partial class PoolMigrationReconciler(
         schedule.Forget(key);
         migrations.Forget(key.Namespace!, key.Name);
     }
-
-    private static bool StatusChanged(PoolMigrationStatus? before, PoolMigrationStatus after) =>
-        before is null || KubernetesJson.Serialize(before) != KubernetesJson.Serialize(after);
 
     private static TimeSpan Clamp(TimeSpan after) =>
         after < MinimumRequeue ? MinimumRequeue : after > Resync ? Resync : after;

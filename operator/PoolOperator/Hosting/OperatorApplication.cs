@@ -32,6 +32,10 @@ internal static class OperatorApplication
     public static WebApplication Build(string[] args, KubernetesClientConfiguration clientConfiguration, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+
+        // Probes and scrapes arrive every few seconds; six Information lines for each say nothing about migrations.
+        // Configuration (Logging:LogLevel:Microsoft.AspNetCore) still overrides this.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(clientConfiguration);
         builder.Services.AddOperatorRuntime(builder.Configuration);
         builder.Services.AddPoolAnalysis(builder.Configuration);
@@ -84,8 +88,9 @@ internal static class OperatorApplication
     /// </summary>
     private static void AddCaches(IServiceCollection services)
     {
-        services.AddSingleton(sp => sp.GetRequiredService<InformerFactory>().CustomResource<PoolMigration>(PoolMigration.Group, PoolMigration.Version, PoolMigration.Plural));
-        services.AddSingleton(sp => sp.GetRequiredService<InformerFactory>().Deployments());
+        services.AddSingleton(sp => sp.GetRequiredService<InformerFactory>().CustomResource<PoolMigration>(
+            PoolMigration.Group, PoolMigration.Version, PoolMigration.Plural, transform: CachedMetadata.Trim));
+        services.AddSingleton(sp => sp.GetRequiredService<InformerFactory>().Deployments(transform: CachedMetadata.Trim));
         services.AddSingleton(sp =>
         {
             var informer = sp.GetRequiredService<ResourceInformer<PoolMigration>>();

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace PoolOperator.Benchmarks.Cluster;
 
 /// <summary>What the benchmark saw of one PoolMigration through its watch, each moment on the benchmark's clock.</summary>
@@ -11,6 +13,12 @@ internal sealed class MigrationState
 
     /// <summary>Every distinct (phase, stage) the status went through, in order, with when it was seen.</summary>
     public List<(string Phase, string Stage, DateTimeOffset At)> Steps { get; } = [];
+
+    /// <summary>Every status change seen, with the status fields it changed (<see cref="StatusDiff"/>).</summary>
+    public List<(DateTimeOffset At, IReadOnlyList<string> Fields)> StatusChanges { get; } = [];
+
+    /// <summary>The last status seen, to tell what the next version changed.</summary>
+    public JsonElement? LastStatus { get; set; }
 
     public string? Phase => Steps.Count == 0 ? null : Steps[^1].Phase;
 }

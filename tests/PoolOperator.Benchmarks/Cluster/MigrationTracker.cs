@@ -57,6 +57,37 @@ internal sealed class MigrationTracker : IAsyncDisposable
     }
 
     /// <summary>Waits until every migration in <paramref name="names"/> satisfies <paramref name="condition"/>.</summary>
+    /// <summary>
+    /// Per status field, how many of the status changes seen in <paramref name="namespace"/> between
+    /// <paramref name="from"/> and <paramref name="to"/> changed it; and how many changes there were in all.
+    /// </summary>
+    public (SortedDictionary<string, int> ByField, int Changes) StatusFieldsChanged(string @namespace, DateTimeOffset from, DateTimeOffset to)
+    {
+        var byField = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var changes = 0;
+        lock (states)
+        {
+            foreach (var (key, state) in states)
+            {
+                if (!key.StartsWith(@namespace + "/", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                foreach (var (_, fields) in state.StatusChanges.Where(c => c.At >= from && c.At < to))
+                {
+                    changes++;
+                    foreach (var field in fields)
+                    {
+                        byField[field] = byField.GetValueOrDefault(field) + 1;
+                    }
+                }
+            }
+        }
+
+        return (byField, changes);
+    }
+
     public async Task WaitForAllAsync(
         string @namespace,
         IReadOnlyCollection<string> names,
@@ -159,8 +190,10 @@ internal sealed class MigrationTracker : IAsyncDisposable
         var metadata = migration.GetProperty("metadata");
         var key = metadata.GetProperty("namespace").GetString() + "/" + metadata.GetProperty("name").GetString();
         string? phase = null, stage = null;
+        JsonElement? current = null;
         if (migration.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object)
         {
+            current = status.Clone();
             phase = status.TryGetProperty("phase", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
             stage = status.TryGetProperty("stageName", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         }
@@ -173,6 +206,16 @@ internal sealed class MigrationTracker : IAsyncDisposable
                 states[key] = state;
             }
 
+            if (state.LastStatus is not null || current is not null)
+            {
+                var changed = StatusDiff.Changed(state.LastStatus, current);
+                if (changed.Count > 0)
+                {
+                    state.StatusChanges.Add((now, changed));
+                }
+            }
+
+            state.LastStatus = current;
             if (string.IsNullOrEmpty(phase))
             {
                 return;

@@ -121,6 +121,17 @@ internal sealed partial class OperatorProcess : IAsyncDisposable
         return total;
     }
 
+    /// <summary>
+    /// The migrations (<c>namespace/name</c>) the operator has finished at least one reconcile of since it started: a
+    /// reconcile's last step publishes the migration's <c>pooloperator_migration_weight</c> gauge, so a migration has
+    /// one only once a round of it ran to the end.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> ReconciledMigrationsAsync(CancellationToken cancellationToken)
+    {
+        var text = await http.GetStringAsync(new Uri(BaseUri, "metrics"), cancellationToken).ConfigureAwait(false);
+        return ReconciledMigrationLine().Matches(text).Select(m => m.Groups["migration"].Value).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Resident memory now and at its peak, from /proc/PID/status (VmRSS, VmHWM), in MiB.</summary>
     public (double Rss, double Peak) Memory()
     {
@@ -186,4 +197,7 @@ internal sealed partial class OperatorProcess : IAsyncDisposable
 
     [GeneratedRegex(@"^pooloperator_reconcile_duration\w*_count(\{[^}]*\})?\s+(?<value>[0-9.eE+-]+)", RegexOptions.Multiline)]
     private static partial Regex ReconcileCountLine();
+
+    [GeneratedRegex(@"^pooloperator_migration_weight\w*\{[^}]*migration=""(?<migration>[^""]+)""", RegexOptions.Multiline)]
+    private static partial Regex ReconciledMigrationLine();
 }

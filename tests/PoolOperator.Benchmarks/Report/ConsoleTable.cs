@@ -26,6 +26,16 @@ internal static class ConsoleTable
             Console.WriteLine($"{title.PadRight(titleWidth)}  {value.PadRight(valueWidth)}  {target}");
         }
 
+        foreach (var (section, breakdown) in run.Breakdowns)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{section}:");
+            foreach (var (key, value) in breakdown)
+            {
+                Console.WriteLine($"  {key.PadRight(titleWidth)}  {value:0.###}");
+            }
+        }
+
         foreach (var note in run.Notes)
         {
             Console.WriteLine("Note: " + note);

@@ -20,9 +20,16 @@ internal static class Figures
     public const string TransitionSteps = "transition.steps";
     public const string TransitionWritesPerStep = "transition.writesPerStep";
     public const string TransitionRequests = "transition.requests";
+    public const string TransitionStatusChanges = "transition.statusChanges";
     public const string TransitionP50 = "transition.p50";
     public const string TransitionMax = "transition.max";
     public const string TransitionAll = "transition.all";
+
+    public const string RestartExistingMetrics = "restart.metrics";
+    public const string RestartExistingP50 = "restart.p50";
+    public const string RestartExistingAll = "restart.all";
+    public const string RestartExistingRequests = "restart.requests";
+    public const string RestartExistingWrites = "restart.writes";
 
     public const string RestartReady = "convergence.restart.ready";
     public const string RestartP50 = "convergence.restart.p50";
@@ -67,14 +74,21 @@ internal static class Figures
         new(TransitionWrites, "transition", "Writes per migration, approval → Completed", "", 2),
         new(TransitionSteps, "transition", "Phase/stage changes per migration, approval → Completed", "", 2),
         new(TransitionWritesPerStep, "transition", "Writes per stage transition", "", 2, "≤ 3", _ => new Target(Comparison.AtMost, 3)),
+        new(TransitionStatusChanges, "transition", "Status versions per migration a watch saw, approval → Completed", "", 2),
         new(TransitionRequests, "transition", "All requests per migration, approval → Completed", "", 2),
         new(TransitionP50, "transition", "Approval → Completed per migration, p50", "s", 1),
         new(TransitionMax, "transition", "Approval → Completed per migration, max", "s", 1),
         new(TransitionAll, "transition", "Approval of all → all Completed", "s", 1),
 
+        new(RestartExistingMetrics, "restart", "Operator start → /metrics answers", "s", 1),
+        new(RestartExistingP50, "restart", "Operator start → a migration reconciled once, p50", "s", 1),
+        new(RestartExistingAll, "restart", "Operator restart → every existing migration reconciled once", "s", 1, "≤ 10 s", _ => new Target(Comparison.AtMost, 10)),
+        new(RestartExistingRequests, "restart", "API requests per migration until then", "", 2),
+        new(RestartExistingWrites, "restart", "… of which writes", "", 2),
+
         new(RestartReady, "convergence", "Operator start → /readyz answers 200", "s", 1),
         new(RestartP50, "convergence", "Operator start → a pre-existing migration has a status, p50", "s", 1),
-        new(RestartAll, "convergence", "Operator start → every pre-existing migration has a status", "s", 1, "≤ 10 s", _ => new Target(Comparison.AtMost, 10)),
+        new(RestartAll, "convergence", "Operator start → every pre-existing migration has a status", "s", 1),
         new(RestartAfterReady, "convergence", "/readyz answers → every pre-existing migration has a status", "s", 1),
         new(RestartGate, "convergence", "Operator start → every pre-existing migration at its gate", "s", 1),
         new(NewP50, "convergence", "New migration created → at its gate, p50", "s", 1),

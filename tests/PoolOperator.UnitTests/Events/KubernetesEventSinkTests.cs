@@ -16,7 +16,9 @@ namespace PoolOperator.UnitTests.Events;
 public sealed class KubernetesEventSinkTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly RecordingApiHandler _api = new((_, body) => (HttpStatusCode.Created, body));
+    private readonly RecordingApiHandler _api = new((request, body) => request.Method == HttpMethod.Get
+        ? (HttpStatusCode.OK, """{"kind":"EventList","apiVersion":"v1","metadata":{},"items":[]}""")
+        : (HttpStatusCode.Created, body));
 
     private static PoolMigration Migration => new()
     {
@@ -32,7 +34,7 @@ public sealed class KubernetesEventSinkTests
         await sink.RecordAsync(Migration, milestone, CancellationToken.None);
         await sink.RecordAsync(Migration, milestone, CancellationToken.None);
 
-        var sent = KubernetesJson.Deserialize<Corev1Event>(Assert.Single(_api.Requests).Body);
+        var sent = KubernetesJson.Deserialize<Corev1Event>(Assert.Single(_api.Requests, r => r.Method == HttpMethod.Post).Body);
         Assert.Equal(("Normal", "StageStarted", "canary-5 started"), (sent.Type, sent.Reason, sent.Message));
         Assert.Equal((RuntimeDefaults.ComponentName, "leader-1"), (sent.ReportingComponent, sent.ReportingInstance));
         Assert.Equal(("PoolMigration", "pooloperator.io/v1alpha1", "uid-7"), (sent.InvolvedObject.Kind, sent.InvolvedObject.ApiVersion, sent.InvolvedObject.Uid));
@@ -50,7 +52,7 @@ public sealed class KubernetesEventSinkTests
             _time.Advance(TimeSpan.FromSeconds(15));
         }
 
-        Assert.Equal([HttpMethod.Post, HttpMethod.Patch], _api.Requests.Select(r => r.Method));
+        Assert.Equal([HttpMethod.Post, HttpMethod.Patch], _api.Requests.Select(r => r.Method).Where(m => m != HttpMethod.Get));
         Assert.Equal("Warning", KubernetesJson.Deserialize<Corev1Event>(_api.Requests.First().Body).Type);
     }
 

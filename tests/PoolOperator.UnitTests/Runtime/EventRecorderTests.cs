@@ -84,7 +84,7 @@ public sealed class EventRecorderTests
         recreated.Metadata.Uid = "uid-2";
         await recorder.RecordOnceAsync(recreated, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
 
-        var names = api.Requests.Select(r => KubernetesJson.Deserialize<Corev1Event>(r.Body)).Select(e => e.Metadata.Name).ToArray();
+        var names = Writes(api).Select(r => KubernetesJson.Deserialize<Corev1Event>(r.Body)).Select(e => e.Metadata.Name).ToArray();
         Assert.Equal(3, names.Length);
         Assert.Equal(3, names.Distinct().Count());
         Assert.All(names, n => Assert.Matches("^pool-v2\\.[0-9a-f]{16}$", n));
@@ -92,7 +92,7 @@ public sealed class EventRecorderTests
         // Another replica (or this one after a restart) derives the same name.
         var other = new RecordingApiHandler(EchoCreated);
         await Recorder(other, "replica-2").RecordOnceAsync(Deployment, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
-        var sent = KubernetesJson.Deserialize<Corev1Event>(Assert.Single(other.Requests).Body);
+        var sent = KubernetesJson.Deserialize<Corev1Event>(Assert.Single(Writes(other)).Body);
         Assert.Equal(names[0], sent.Metadata.Name);
         Assert.Equal("replica-2", sent.ReportingInstance);
     }
@@ -100,13 +100,33 @@ public sealed class EventRecorderTests
     [Fact]
     public async Task AKeyedEventThatAlreadyExistsIsRememberedAndNotRequestedAgain()
     {
-        var api = new RecordingApiHandler((_, _) => (HttpStatusCode.Conflict, """{"kind":"Status","code":409,"reason":"AlreadyExists"}"""));
+        var api = new RecordingApiHandler((request, _) => request.Method == HttpMethod.Get ? NoEventsYet : (HttpStatusCode.Conflict, """{"kind":"Status","code":409,"reason":"AlreadyExists"}"""));
         var recorder = Recorder(api);
 
         await recorder.RecordOnceAsync(Deployment, EventType.Warning, "RolledBack", "error rate 0.2 > 0.01", "run-1/rollback");
         await recorder.RecordOnceAsync(Deployment, EventType.Warning, "RolledBack", "error rate 0.2 > 0.01", "run-1/rollback");
 
-        Assert.Single(api.Requests);
+        Assert.Single(Writes(api));
+    }
+
+    [Fact]
+    public async Task AfterARestartOneListFindsTheMilestonesAlreadyRecordedInTheNamespace()
+    {
+        var before = new RecordingApiHandler(EchoCreated);
+        await Recorder(before).RecordOnceAsync(Deployment, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+        var recordedName = KubernetesJson.Deserialize<Corev1Event>(Assert.Single(Writes(before)).Body).Metadata.Name;
+        var list = $$$"""{"kind":"EventList","apiVersion":"v1","metadata":{},"items":[{"metadata":{"name":"{{{recordedName}}}","namespace":"shop"}}]}""";
+        var after = new RecordingApiHandler((request, body) => request.Method == HttpMethod.Get ? (HttpStatusCode.OK, list) : EchoCreated(request, body));
+        var restarted = Recorder(after, "replica-2");
+
+        await restarted.RecordOnceAsync(Deployment, EventType.Normal, "StageStarted", "canary-5 started", "run-1/canary-5");
+        await restarted.RecordOnceAsync(Deployment, EventType.Normal, "StageStarted", "canary-25 started", "run-1/canary-25");
+
+        var (method, path, _) = after.Requests.First();
+        Assert.Equal(HttpMethod.Get, method);
+        Assert.EndsWith("/namespaces/shop/events", path, StringComparison.Ordinal);
+        Assert.Single(after.Requests, r => r.Method == HttpMethod.Get);
+        Assert.Contains("canary-25", KubernetesJson.Deserialize<Corev1Event>(Assert.Single(Writes(after)).Body).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -121,7 +141,7 @@ public sealed class EventRecorderTests
         await recorder.RecordOnceAsync(Deployment, EventType.Normal, "Completed", "V2 serves all traffic", "run-1/completed");
         await recorder.RecordOnceAsync(Deployment, EventType.Normal, "Completed", "V2 serves all traffic", "run-1/completed");
 
-        Assert.Equal(2, api.Requests.Count);
+        Assert.Equal(2, Writes(api).Count);
     }
 
     [Fact]
@@ -163,7 +183,12 @@ public sealed class EventRecorderTests
         Assert.Single(api.Requests);
     }
 
-    private static (HttpStatusCode, string) EchoCreated(HttpRequestMessage request, string body) => (HttpStatusCode.Created, body);
+    private static (HttpStatusCode, string) EchoCreated(HttpRequestMessage request, string body) =>
+        request.Method == HttpMethod.Get ? NoEventsYet : (HttpStatusCode.Created, body);
+
+    private static (HttpStatusCode, string) NoEventsYet => (HttpStatusCode.OK, """{"kind":"EventList","apiVersion":"v1","metadata":{},"items":[]}""");
+
+    private static List<(HttpMethod Method, string Path, string Body)> Writes(RecordingApiHandler api) => [.. api.Requests.Where(r => r.Method != HttpMethod.Get)];
 
     private EventRecorder Recorder(RecordingApiHandler api, string instance = "replica-1")
     {
