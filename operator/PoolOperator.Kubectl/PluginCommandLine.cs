@@ -97,14 +97,26 @@ internal static class PluginCommandLine
     private static ClusterOptions Cluster(ParseResult parse) =>
         new(parse.GetValue(Kubeconfig), parse.GetValue(Context), parse.GetValue(Namespace));
 
-    private static IAnsiConsole Console(TextWriter output) =>
-        output == System.Console.Out ? AnsiConsole.Console : AnsiConsole.Create(new AnsiConsoleSettings
+    private static IAnsiConsole Console(TextWriter output)
+    {
+        if (output == System.Console.Out && !System.Console.IsOutputRedirected)
+        {
+            return AnsiConsole.Console;
+        }
+
+        // Piped or captured output has no terminal width: lines stay whole for grep and scripts.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
         });
+        console.Profile.Width = RedirectedWidth;
+        return console;
+    }
+
+    private const int RedirectedWidth = 240;
 
     /// <summary>Every failure ends as one line on stderr and its exit code.</summary>
     private static async Task<int> Guard(TextWriter error, Func<Task<int>> run)
