@@ -147,6 +147,9 @@ public sealed class HistoryTests
         Assert.InRange(history.Count, 2, RunHistory.MaxRuns - 1);
         Assert.Equal(12, history[^1].Run);
         Assert.Equal(Enumerable.Range(13 - history.Count, history.Count), history.Select(r => r.Run));
+
+        // 50 checks, 12 runs: the whole status stays a small fraction of etcd's 1.5 MB object limit.
+        Assert.InRange(k8s.KubernetesJson.Serialize(sim.Status).Length, 1, 150_000);
     }
 
     [Fact]
