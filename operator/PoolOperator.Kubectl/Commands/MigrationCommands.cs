@@ -61,7 +61,7 @@ internal static class MigrationCommands
                 }
 
                 await Task.Delay(WatchRefresh, cancellationToken);
-                migration = await store.GetAsync(name, cancellationToken);
+                migration = await RefreshAsync(store, migration, cancellationToken);
             }
         });
         console.WriteLine(exit == ExitCodes.Ok ? $"{name} completed." : $"{name} rolled back: {migration.Status?.Message}");
@@ -87,7 +87,20 @@ internal static class MigrationCommands
             }
 
             await Task.Delay(WatchRefresh, cancellationToken);
-            migration = await store.GetAsync(migration.Metadata.Name, cancellationToken);
+            migration = await RefreshAsync(store, migration, cancellationToken);
+        }
+    }
+
+    /// <summary>The migration as it is now; an apiserver that fails for a moment leaves the last view up, a deleted migration ends the watch.</summary>
+    private static async Task<PoolMigration> RefreshAsync(MigrationStore store, PoolMigration shown, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.GetAsync(shown.Metadata.Name, cancellationToken);
+        }
+        catch (PluginException e) when (e.ExitCode == ExitCodes.Error)
+        {
+            return shown;
         }
     }
 
