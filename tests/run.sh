@@ -33,6 +33,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 [ -x /usr/bin/prometheus ] || missing+=(prometheus)
 command -v lua5.1 >/dev/null 2>&1 || missing+=(lua5.1)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian's packages"
   # policy-rc.d keeps the packaged Prometheus service from starting: the tests start their own, on loopback.
@@ -45,7 +46,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   rc=$?
   [ -n "$policy_added" ] && as_root rm -f /usr/sbin/policy-rc.d
   if [ $rc -ne 0 ]; then
-    echo "error: could not install ${missing[*]}; install them with: sudo apt-get install -y prometheus lua5.1" >&2
+    echo "error: could not install ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi

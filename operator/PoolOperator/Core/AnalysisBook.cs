@@ -150,8 +150,10 @@ internal static class AnalysisBook
     public static double? LastValue(PoolMigrationStatus status, string checkName) =>
         status.Analysis?.Checks.FirstOrDefault(c => c.Name == checkName)?.Value;
 
-    public static IDictionary<string, CheckStatus> Snapshot(PoolMigrationStatus status) =>
-        (status.Analysis?.Checks ?? []).ToDictionary(
+    public static IDictionary<string, CheckStatus> Snapshot(PoolMigrationStatus status) => Snapshot(status.Analysis?.Checks ?? []);
+
+    public static IDictionary<string, CheckStatus> Snapshot(IEnumerable<CheckStatus> checks) =>
+        checks.ToDictionary(
             c => c.Name,
             c => new CheckStatus
             {

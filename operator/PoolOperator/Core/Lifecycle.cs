@@ -105,6 +105,7 @@ internal static class Lifecycle
     /// <summary>Starts a new run at the first stage; the caller has said why in an Event when it is no first start.</summary>
     public static void StartRun(DecisionRound round, string reason)
     {
+        RunHistory.BeginRun(round, reason);
         var status = round.Status;
         status.Run = (status.Run ?? 0) + 1;
         status.Rollback = null;

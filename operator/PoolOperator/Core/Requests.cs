@@ -140,7 +140,7 @@ internal static class Requests
         round.Normal("Promoted", $"Promoted by a person: skipping to the last stage {round.Plan.Stages[last].Name}");
         if (round.Status.StageIndex != last)
         {
-            StageProgression.Enter(round, last);
+            StageProgression.Enter(round, last, HistoryOutcomes.Promoted);
         }
     }
 

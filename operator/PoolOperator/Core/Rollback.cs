@@ -45,6 +45,7 @@ internal static class Rollback
             Weight = status.Weight ?? 0,
             Snapshot = AnalysisBook.Snapshot(status),
         };
+        RunHistory.RollbackStarted(round);
         status.Pause = null;
         status.Phase = Phases.RollingBack;
         status.Weight = status.Original?.Weight ?? 0;
@@ -90,6 +91,7 @@ internal static class Rollback
         var (status, rollback) = (round.Status, round.Status.Rollback!);
         status.Phase = Phases.RolledBack;
         rollback.CompletedAt = round.Now.UtcDateTime;
+        RunHistory.RolledBack(round);
 
         // A retry or a new generation that arrived during the revert was left for this moment: act on it now.
         if (round.Pending(ActionAnnotations.Retry, status.HandledActions?.Retry) || status.ObservedGeneration != round.Generation)

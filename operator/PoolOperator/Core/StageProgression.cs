@@ -6,8 +6,10 @@ namespace PoolOperator.Core;
 /// </summary>
 internal static class StageProgression
 {
-    public static void Enter(DecisionRound round, int index)
+    /// <summary>Enters stage <paramref name="index"/>; the stage under way ends as <paramref name="previousOutcome"/> in the history.</summary>
+    public static void Enter(DecisionRound round, int index, string previousOutcome = HistoryOutcomes.Passed)
     {
+        RunHistory.EnterStage(round, index, previousOutcome);
         var status = round.Status;
         status.StageIndex = index;
         status.StageName = round.Plan.Stages[index].Name;
@@ -83,7 +85,7 @@ internal static class StageProgression
         var stage = round.Plan.Stages[Math.Clamp(round.Status.StageIndex ?? 0, 0, round.Plan.Stages.Count - 1)];
         if (round.Status.StageIndex != stage.Index)
         {
-            Enter(round, stage.Index);
+            Enter(round, stage.Index, HistoryOutcomes.Restarted);
         }
 
         return stage;
@@ -134,6 +136,7 @@ internal static class StageProgression
             return;
         }
 
+        RunHistory.Completed(round);
         var status = round.Status;
         status.Phase = Phases.Completed;
         status.CompletedAt = round.Now.UtcDateTime;
@@ -151,6 +154,7 @@ internal static class StageProgression
 
         if (stage.Index == round.Plan.Stages.Count - 1)
         {
+            RunHistory.Promoted(round);
             round.Status.PromotedAt = round.Now.UtcDateTime;
             if (round.Plan.RollbackWindow > TimeSpan.Zero)
             {

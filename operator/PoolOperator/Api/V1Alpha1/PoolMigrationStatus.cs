@@ -81,6 +81,13 @@ public sealed class PoolMigrationStatus
     [JsonPropertyName("completedAt")]
     public DateTime? CompletedAt { get; set; }
 
+    /// <summary>
+    /// The runs as they happened, oldest first: each stage's start, end, weight, outcome and checks, and the rollback
+    /// that ended a run. Bounded: the last 10 runs, fewer when their check values would pass 1,000.
+    /// </summary>
+    [JsonPropertyName("history")]
+    public IList<RunRecord>? History { get; set; }
+
     [JsonPropertyName("conditions")]
     public IList<V1Condition>? Conditions { get; set; }
 

@@ -1,0 +1,8 @@
+namespace PoolOperator.Kubectl.Planning;
+
+internal enum Severity
+{
+    Ok,
+    Warning,
+    Blocking,
+}

@@ -1,0 +1,3 @@
+using PoolOperator.Kubectl;
+
+return await PluginCommandLine.RunAsync(args);
