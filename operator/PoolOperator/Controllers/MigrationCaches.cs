@@ -15,7 +15,8 @@ internal sealed class MigrationCaches(MigrationInterests interests, ClusterObser
     private readonly ITrafficRouter[] routers = [.. routers];
 
     /// <summary>Every cache a migration may declare interests in, for the controller to run and to map changes from.</summary>
-    public IEnumerable<IInterestCache> All => new IInterestCache[] { observer.Pods }.Concat(routers.Select(r => r.Cache)).Distinct();
+    public IEnumerable<IInterestCache> All =>
+        new IInterestCache[] { observer.Pods, observer.Autoscalers, observer.Budgets }.Concat(routers.Select(r => r.Cache)).Distinct();
 
     public IReadOnlyList<ITrafficRouter> ConfiguredRouters(PoolMigration migration) =>
         [.. routers.Where(r => r.IsConfigured(migration.Spec))];
@@ -38,6 +39,13 @@ internal sealed class MigrationCaches(MigrationInterests interests, ClusterObser
         if (needs.Pods && ClusterObserver.PodsOf(observer.Deployment(ns, migration.Spec.V2.Deployment)) is { } pods)
         {
             Add(observer.Pods, [pods]);
+        }
+
+        // Whatever the phase (an invalid spec may be one an HPA makes invalid), until the migration is finished for good.
+        if (migration.Status?.Phase != Core.Phases.Completed)
+        {
+            Add(observer.Autoscalers, [ClusterObserver.Namespace(migration)]);
+            Add(observer.Budgets, [ClusterObserver.Namespace(migration)]);
         }
 
         if (needs.Routers)

@@ -150,13 +150,14 @@ internal sealed partial class PoolMigrationReconciler(
         if (specErrors.Count == 0 && world.V1Deployment is not null && world.V2Deployment is not null)
         {
             specErrors.AddRange(SpecValidator.ValidateAgainstCluster(migration.Spec, world.V1Deployment, world.V2Deployment));
+            specErrors.AddRange(AutoscalerValidator.Validate(migration.Spec, world.V1Autoscalers, world.V2Autoscalers, migration.Status?.Original));
         }
 
         var now = time.GetUtcNow();
         var nextAnalysisAt = schedule.NextAt(key);
         var due = AnalysisSchedule.IsDue(nextAnalysisAt, now);
         var measurements = specErrors.Count == 0 && due ? await MeasureAsync(migration, world, cancellationToken).ConfigureAwait(false) : [];
-        var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt));
+        var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt, world.Budgets));
         return (decision, due ? AnalysisSchedule.NextAfter(now, MigrationPlan.From(migration.Spec)) : null);
     }
 
@@ -168,6 +169,9 @@ internal sealed partial class PoolMigrationReconciler(
             {
                 case ScaleDeployment scale:
                     await replicas.ScaleAsync(migration, scale, cancellationToken).ConfigureAwait(false);
+                    break;
+                case BoundAutoscaler bound:
+                    await replicas.BoundAsync(migration, bound, cancellationToken).ConfigureAwait(false);
                     break;
                 case RouteTraffic route:
                     foreach (var router in configuredRouters)

@@ -8,6 +8,7 @@ namespace PoolOperator.Core;
 /// round and <paramref name="Measurements"/> holds this round's measurements; otherwise the core records no
 /// measurement and asks to be woken then. The caller keeps it in memory (see <see cref="AnalysisSchedule"/>).
 /// </param>
+/// <param name="Budgets">The PodDisruptionBudgets covering either pool's pods; reported on, never obeyed.</param>
 internal sealed record MigrationInput(
     PoolMigration Migration,
     DeploymentObservation? V1,
@@ -15,4 +16,5 @@ internal sealed record MigrationInput(
     IReadOnlyList<SpecProblem> SpecErrors,
     IReadOnlyList<Measurement> Measurements,
     DateTimeOffset Now,
-    DateTimeOffset? NextAnalysisAt = null);
+    DateTimeOffset? NextAnalysisAt = null,
+    IReadOnlyList<DisruptionBudget>? Budgets = null);

@@ -70,7 +70,7 @@ internal static class OperatorApplication
 
     /// <summary>
     /// The reconciler reads everything from these: every PoolMigration and Deployment of the watched namespaces, and
-    /// only the pods, ConfigMaps and HTTPRoutes migrations declared an interest in.
+    /// only the pods, ConfigMaps, HTTPRoutes, HorizontalPodAutoscalers and PodDisruptionBudgets migrations declared an interest in.
     /// </summary>
     private static void AddCaches(IServiceCollection services)
     {
@@ -90,6 +90,13 @@ internal static class OperatorApplication
         services.AddSingleton(sp => new InterestCache<V1ConfigMap>(sp.GetRequiredService<InformerFactory>().ConfigMapsOfInterest()));
         services.AddSingleton(sp => new InterestCache<HttpRoute>(
             sp.GetRequiredService<InformerFactory>().CustomResourcesOfInterest<HttpRoute>(HttpRoute.Group, HttpRoute.Version, HttpRoute.Plural)));
+        services.AddSingleton<ServedVersions>();
+        services.AddSingleton(sp => new InterestCache<V2HorizontalPodAutoscaler>(sp.GetRequiredService<InformerFactory>().CreateOfInterest(
+            new ServedVersionSource<V2HorizontalPodAutoscaler>(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<ServedVersions>(),
+                PoolScaling.AutoscalingGroup, PoolScaling.AutoscalingVersions, PoolScaling.AutoscalersPlural))));
+        services.AddSingleton(sp => new InterestCache<V1PodDisruptionBudget>(sp.GetRequiredService<InformerFactory>().CreateOfInterest(
+            new ServedVersionSource<V1PodDisruptionBudget>(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<ServedVersions>(),
+                PoolScaling.PolicyGroup, PoolScaling.PolicyVersions, PoolScaling.BudgetsPlural))));
         services.AddSingleton<MigrationInterests>();
     }
 
