@@ -6,6 +6,7 @@ using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
 using PoolOperator.Events;
+using PoolOperator.Notifications;
 using PoolOperator.Observation;
 using PoolOperator.Routing;
 using PoolOperator.Routing.Replicas;
@@ -31,6 +32,7 @@ internal sealed partial class PoolMigrationReconciler(
     ReplicaRouter replicas,
     ICheckMeasurer measurer,
     IMigrationEventSink events,
+    Notifier notifier,
     OperatorMetrics metrics,
     TimeProvider time,
     ILogger<PoolMigrationReconciler> logger)
@@ -130,6 +132,8 @@ internal sealed partial class PoolMigrationReconciler(
         {
             await events.RecordAsync(migration, migrationEvent, cancellationToken).ConfigureAwait(false);
         }
+
+        notifier.Offer(migration, decision.Events);
 
         widened.TryRemove(key, out _);
         if (!needed.Covers(needs))

@@ -9,6 +9,7 @@ using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Controllers;
 using PoolOperator.Events;
+using PoolOperator.Notifications;
 using PoolOperator.Observation;
 using PoolOperator.Routing;
 using PoolOperator.Routing.Flags;
@@ -45,6 +46,10 @@ internal static class OperatorApplication
         builder.Services.AddSingleton<MigrationFinalizer>();
         builder.Services.AddSingleton<AnalysisDueTimes>();
         builder.Services.AddSingleton<PoolMigrationReconciler>();
+        builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.SectionName));
+        builder.Services.AddHttpClient(Notifier.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RedactLoggedHeaders(_ => true);
+        builder.Services.AddSingleton<Notifier>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Notifier>());
         builder.Services.AddController(CreateController);
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>

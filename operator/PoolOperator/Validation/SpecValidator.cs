@@ -65,6 +65,7 @@ public static partial class SpecValidator
 
         ValidateFlags(spec.TrafficRouting?.Flags, errors);
         ValidateGatewayApi(spec.TrafficRouting?.GatewayApi, errors);
+        NotificationsValidator.Validate(spec.Notifications, errors);
         return errors;
     }
 

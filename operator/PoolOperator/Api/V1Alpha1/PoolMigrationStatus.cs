@@ -81,6 +81,10 @@ public sealed class PoolMigrationStatus
     [JsonPropertyName("completedAt")]
     public DateTime? CompletedAt { get; set; }
 
+    /// <summary>Written by the notifier, not the decision core: what was sent, and which target fails.</summary>
+    [JsonPropertyName("notifications")]
+    public NotificationsStatus? Notifications { get; set; }
+
     [JsonPropertyName("conditions")]
     public IList<V1Condition>? Conditions { get; set; }
 
