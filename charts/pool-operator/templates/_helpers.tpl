@@ -52,6 +52,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [gateway.networking.k8s.io]
   resources: [httproutes]
   verbs: [get, list, watch, update]
+- apiGroups: [autoscaling]
+  resources: [horizontalpodautoscalers]
+  verbs: [get, list, watch, patch]
+- apiGroups: [policy]
+  resources: [poddisruptionbudgets]
+  verbs: [get, list, watch]
 {{- end -}}
 
 {{- /* Seconds as a TimeSpan the operator's configuration binds (hh:mm:ss). */ -}}

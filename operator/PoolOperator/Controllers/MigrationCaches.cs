@@ -15,7 +15,8 @@ internal sealed class MigrationCaches(MigrationInterests interests, ClusterObser
     private readonly ITrafficRouter[] routers = [.. routers];
 
     /// <summary>Every cache a migration may declare interests in, for the controller to run and to map changes from.</summary>
-    public IEnumerable<IInterestCache> All => new IInterestCache[] { observer.Pods, services.Cache }.Concat(routers.Select(r => r.Cache)).Distinct();
+    public IEnumerable<IInterestCache> All =>
+        new IInterestCache[] { observer.Pods, services.Cache, observer.Autoscalers, observer.Budgets }.Concat(routers.Select(r => r.Cache)).Distinct();
 
     public IReadOnlyList<ITrafficRouter> ConfiguredRouters(PoolMigration migration) =>
         [.. routers.Where(r => r.IsConfigured(migration.Spec))];
@@ -39,6 +40,13 @@ internal sealed class MigrationCaches(MigrationInterests interests, ClusterObser
         {
             Add(observer.Pods, [pods]);
             Add(services.Cache, [PoolServices.InterestOf(migration)]);
+        }
+
+        // Whatever the phase (an invalid spec may be one an HPA makes invalid), until the migration is finished for good.
+        if (migration.Status?.Phase != Core.Phases.Completed)
+        {
+            Add(observer.Autoscalers, [ClusterObserver.Namespace(migration)]);
+            Add(observer.Budgets, [ClusterObserver.Namespace(migration)]);
         }
 
         if (needs.Routers)

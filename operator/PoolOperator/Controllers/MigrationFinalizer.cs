@@ -54,11 +54,12 @@ internal sealed partial class MigrationFinalizer(
         var v2 = Live(observer.Deployment(ns, NameOr(original.V2.Deployment, migration.Spec.V2.Deployment)));
         if (v1 is not null)
         {
-            await replicas.ScaleAsync(migration, new ScaleDeployment(v1.Name(), original.V1.Replicas), cancellationToken).ConfigureAwait(false);
+            await RestoreAsync(migration, v1, original.V1, cancellationToken).ConfigureAwait(false);
             var ready = v1.Status?.ReadyReplicas ?? 0;
-            if (ready < original.V1.Replicas)
+            var wanted = Autoscaling.OriginalLever(original.V1);
+            if (ready < wanted)
             {
-                var message = $"Deleting: restoring V1 to {original.V1.Replicas} replicas ({ready} ready) before the traffic returns to it";
+                var message = $"Deleting: restoring V1 to {wanted} replicas ({ready} ready) before the traffic returns to it";
                 return await SayAsync(migration, message, cancellationToken).ConfigureAwait(false) ? WaitingRecheck : TimeSpan.Zero;
             }
         }
@@ -71,14 +72,18 @@ internal sealed partial class MigrationFinalizer(
 
         if (v2 is not null)
         {
-            await replicas.ScaleAsync(migration, new ScaleDeployment(v2.Name(), original.V2.Replicas), cancellationToken).ConfigureAwait(false);
+            await RestoreAsync(migration, v2, original.V2, cancellationToken).ConfigureAwait(false);
         }
 
-        var restored = $"Deleted mid-migration: V1 back to {original.V1.Replicas} replicas, traffic restored, V2 back to {original.V2.Replicas} replicas";
+        var restored = $"Deleted mid-migration: V1 back to {Describe(original.V1)}, traffic restored, V2 back to {Describe(original.V2)}";
         await events.RecordAsync(migration, new MigrationEvent(MigrationEvent.Normal, "Restored", restored, "deleted"), cancellationToken).ConfigureAwait(false);
         LogRestored(logger, ns, migration.Metadata.Name, restored);
         return await RemoveAsync(migration, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string Describe(OriginalDeployment original) => original.Autoscaler is { } hpa
+        ? $"HorizontalPodAutoscaler {hpa.Name} bounds {hpa.MinReplicas}..{hpa.MaxReplicas}"
+        : $"{original.Replicas} replicas";
 
     private static string ReleaseMessage(string? phase) => phase switch
     {
@@ -87,6 +92,24 @@ internal sealed partial class MigrationFinalizer(
         Phases.Invalid => "Deleted while invalid: nothing restored",
         _ => "Deleted before it changed anything: nothing to restore",
     };
+
+    /// <summary>Puts a pool back: its replicas, or for a pool an HPA scales, the HPA's bounds (and zero, when it started switched off).</summary>
+    private async Task RestoreAsync(PoolMigration migration, V1Deployment deployment, OriginalDeployment original, CancellationToken cancellationToken)
+    {
+        var name = deployment.Name();
+        if (original.Autoscaler is { } bounds && observer.AutoscalersOf(migration.Metadata.NamespaceProperty, name) is [var hpa])
+        {
+            await replicas.BoundAsync(migration, new BoundAutoscaler(name, hpa.Name(), bounds.MinReplicas, bounds.MaxReplicas), cancellationToken).ConfigureAwait(false);
+            if ((original.Replicas == 0) != ((deployment.Spec?.Replicas ?? 1) == 0))
+            {
+                await replicas.ScaleAsync(migration, new ScaleDeployment(name, original.Replicas), cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        await replicas.ScaleAsync(migration, new ScaleDeployment(name, original.Replicas), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>A Deployment being deleted (say, with its namespace) can neither be restored nor waited for.</summary>
     private static V1Deployment? Live(V1Deployment? deployment) => deployment?.Metadata.DeletionTimestamp is null ? deployment : null;

@@ -6,6 +6,7 @@ using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
 using PoolOperator.Events;
+using PoolOperator.Notifications;
 using PoolOperator.Observation;
 using PoolOperator.Routing;
 using PoolOperator.Routing.Replicas;
@@ -32,6 +33,7 @@ internal sealed partial class PoolMigrationReconciler(
     ReplicaRouter replicas,
     ICheckMeasurer measurer,
     IMigrationEventSink events,
+    Notifier notifier,
     OperatorMetrics metrics,
     TimeProvider time,
     ILogger<PoolMigrationReconciler> logger)
@@ -145,6 +147,8 @@ internal sealed partial class PoolMigrationReconciler(
             }
         }
 
+        notifier.Offer(migration, decision.Events);
+
         widened.TryRemove(key, out _);
         if (!needed.Covers(needs))
         {
@@ -169,6 +173,7 @@ internal sealed partial class PoolMigrationReconciler(
             if (specErrors.Count == 0 && world.V1Deployment is not null && world.V2Deployment is not null)
             {
                 specErrors.AddRange(SpecValidator.ValidateAgainstCluster(migration.Spec, world.V1Deployment, world.V2Deployment));
+                specErrors.AddRange(AutoscalerValidator.Validate(migration.Spec, world.V1Autoscalers, world.V2Autoscalers, migration.Status?.Original));
             }
         }
 
@@ -193,7 +198,7 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         metrics.Measured(measurements);
-        var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt, routed, selectingV2));
+        var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt, routed, selectingV2, world.Budgets));
         return (decision, due ? AnalysisSchedule.NextAfter(now, MigrationPlan.From(migration.Spec)) : null);
     }
 
@@ -205,6 +210,9 @@ internal sealed partial class PoolMigrationReconciler(
             {
                 case ScaleDeployment scale:
                     await replicas.ScaleAsync(migration, scale, cancellationToken).ConfigureAwait(false);
+                    break;
+                case BoundAutoscaler bound:
+                    await replicas.BoundAsync(migration, bound, cancellationToken).ConfigureAwait(false);
                     break;
                 case RouteTraffic route:
                     foreach (var router in configuredRouters)

@@ -50,6 +50,16 @@ internal static class CapacityFirst
         return (v1Desired, v2Desired);
     }
 
+    /// <summary>The ceilings for pools an HPA scales, by the same rule: raised at once, lowered only after the traffic left the pool.</summary>
+    public static (int V1, int V2) DesiredMaxima(DecisionRound round, StageTargets targets)
+    {
+        var (v1, v2) = (round.V1, round.V2);
+        var inPlace = TrafficInPlace(round, targets) && NotYetCarried(round).Count == 0;
+        var v2Max = inPlace && v1.ReadyReplicas >= targets.V1 ? targets.V2Max : Math.Max(v2.Autoscaler?.MaxReplicas ?? 0, targets.V2Max);
+        var v1Max = inPlace && v2.ReadyReplicas >= targets.V2 ? targets.V1Max : Math.Max(v1.Autoscaler?.MaxReplicas ?? 0, targets.V1Max);
+        return (v1Max, v2Max);
+    }
+
     /// <summary>The stage is ready once its traffic is in place (and read back from every router that can show it) and both pools stand at their targets with the pods ready.</summary>
     public static bool StageInPlace(DecisionRound round, StageTargets targets)
     {
@@ -59,28 +69,34 @@ internal static class CapacityFirst
     }
 
     /// <summary>Growth first, then the traffic, then shrinking: a pool only loses pods after the traffic has left it.</summary>
-    public static void Emit(DecisionRound round, (int V1, int V2) desired)
+    /// <param name="maxima">The ceilings for pools an HPA scales (<see cref="DesiredMaxima"/>).</param>
+    public static void Emit(DecisionRound round, (int V1, int V2) desired, (int V1, int V2) maxima)
     {
         var (v1, v2, status) = (round.V1, round.V2, round.Status);
-        if (desired.V2 > v2.SpecReplicas)
+        var (v1Grows, v2Grows) = (Grows(v1, desired.V1, maxima.V1), Grows(v2, desired.V2, maxima.V2));
+        if (v2Grows)
         {
-            round.Scale(v2, desired.V2);
+            round.Scale(v2, desired.V2, maxima.V2);
         }
 
-        if (desired.V1 > v1.SpecReplicas)
+        if (v1Grows)
         {
-            round.Scale(v1, desired.V1);
+            round.Scale(v1, desired.V1, maxima.V1);
         }
 
         round.Route(TrafficState.Shift(status.Weight ?? 0, status.ShadowPercent ?? 0, status.Phase ?? Phases.Pending));
-        if (desired.V2 < v2.SpecReplicas)
+        if (!v2Grows)
         {
-            round.Scale(v2, desired.V2);
+            round.Scale(v2, desired.V2, maxima.V2);
         }
 
-        if (desired.V1 < v1.SpecReplicas)
+        if (!v1Grows)
         {
-            round.Scale(v1, desired.V1);
+            round.Scale(v1, desired.V1, maxima.V1);
         }
     }
+
+    // A pool whose floor rises, or whose HPA ceiling rises while its floor holds, gains capacity: that goes before the traffic.
+    private static bool Grows(DeploymentObservation pool, int replicas, int maxReplicas) =>
+        replicas > pool.SpecReplicas || (pool.Autoscaler is { } hpa && replicas == pool.SpecReplicas && maxReplicas > hpa.MaxReplicas);
 }

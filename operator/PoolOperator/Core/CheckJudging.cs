@@ -42,7 +42,6 @@ internal static class CheckJudging
                 Message = $"check {inconclusive.Name} was inconclusive {inconclusive.ConsecutiveInconclusive} times in a row: {inconclusive.Message}",
                 At = round.Now.UtcDateTime,
             };
-            round.Warning("AnalysisInconclusive", $"Paused: {status.Pause.Message}");
         }
         else if (inconclusive is null && status.Pause?.Reason == PauseReasons.Inconclusive)
         {

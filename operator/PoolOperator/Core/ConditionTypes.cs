@@ -14,4 +14,6 @@ internal static class ConditionTypes
     /// stage, or before any weight), so those pods would answer live requests.
     /// </summary>
     public const string TrafficIsolation = "TrafficIsolation";
+    /// <summary>Whether the pools' PodDisruptionBudgets fit the stage (reported, never enforced).</summary>
+    public const string DisruptionBudgets = "DisruptionBudgets";
 }

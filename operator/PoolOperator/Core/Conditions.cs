@@ -38,7 +38,7 @@ internal static class Conditions
 
         // A revert promises V1's original capacity; otherwise the migration promises its replicas across both pools.
         var promised = Phases.Reverting.Contains(phase)
-            ? (status.Original?.V1.Replicas ?? 0)
+            ? (status.Original is { } original ? Autoscaling.OriginalLever(original.V1) : 0)
             : (round.Migration.Spec.Replicas ?? status.Original?.Replicas ?? 0);
         var reason = phase == Phases.Invalid ? "InvalidSpec" : ready >= promised ? "CapacityReady" : "CapacityShort";
         Set(round, ConditionTypes.Ready, ready >= promised && phase != Phases.Invalid, reason, $"{ready} of {promised} promised replicas ready");

@@ -29,9 +29,9 @@ internal sealed class DecisionRound(MigrationInput input)
     public List<int> EnteredStages { get; } = [];
 
     /// <summary>V1 as observed; read only after the round made sure both Deployments exist.</summary>
-    public DeploymentObservation V1 => input.V1!;
+    public DeploymentObservation V1 => Autoscaling.Lever(input.V1!);
 
-    public DeploymentObservation V2 => input.V2!;
+    public DeploymentObservation V2 => Autoscaling.Lever(input.V2!);
 
     /// <summary>The replicas the migration promises across both pools.</summary>
     public int Total => Migration.Spec.Replicas ?? Status.Original?.Replicas ?? V1.SpecReplicas;
@@ -48,12 +48,55 @@ internal sealed class DecisionRound(MigrationInput input)
 
     public void Warning(string reason, string message) => Events.Add(new MigrationEvent(MigrationEvent.Warning, reason, message));
 
-    public void Scale(DeploymentObservation deployment, int replicas)
+    /// <summary>
+    /// Asks for <paramref name="replicas"/> on a pool: its Deployment's replicas, or for a pool an HPA scales, the HPA's
+    /// bounds (<paramref name="replicas"/> as the floor, <paramref name="maxReplicas"/> as the ceiling).
+    /// </summary>
+    public void Scale(DeploymentObservation deployment, int replicas, int? maxReplicas = null)
     {
-        if (deployment.SpecReplicas != replicas)
+        if (deployment.Autoscaler is not { } hpa)
+        {
+            if (deployment.SpecReplicas != replicas)
+            {
+                actions.Add(new ScaleDeployment(deployment.Name, replicas));
+            }
+
+            return;
+        }
+
+        if (replicas == 0)
+        {
+            // Switched off; its HPA gets its original bounds back for whoever switches the pool on again.
+            if (deployment.SpecReplicas != 0)
+            {
+                actions.Add(new ScaleDeployment(deployment.Name, 0));
+            }
+
+            if (OriginalOf(deployment)?.Autoscaler is { } original)
+            {
+                Bound(deployment, hpa, original.MinReplicas, original.MaxReplicas);
+            }
+
+            return;
+        }
+
+        Bound(deployment, hpa, replicas, Math.Max(maxReplicas ?? hpa.MaxReplicas, replicas));
+        if (deployment.SpecReplicas == 0)
         {
             actions.Add(new ScaleDeployment(deployment.Name, replicas));
         }
+    }
+
+    /// <summary>Puts a pool back as <paramref name="original"/> recorded it: its replicas, or its HPA's bounds.</summary>
+    public void Restore(DeploymentObservation deployment, OriginalDeployment original)
+    {
+        if (deployment.Autoscaler is null || original.Autoscaler is not { } bounds || original.Replicas == 0)
+        {
+            Scale(deployment, original.Replicas);
+            return;
+        }
+
+        Scale(deployment, bounds.MinReplicas, bounds.MaxReplicas);
     }
 
     public void Route(TrafficState traffic) => actions.Add(new RouteTraffic(traffic));
@@ -84,10 +127,26 @@ internal sealed class DecisionRound(MigrationInput input)
         return new MigrationDecision(Status, final, Events, requeue);
     }
 
+    private void Bound(DeploymentObservation deployment, AutoscalerObservation hpa, int min, int max)
+    {
+        if (hpa.MinReplicas != min || hpa.MaxReplicas != max)
+        {
+            actions.Add(new BoundAutoscaler(deployment.Name, hpa.Name, min, max));
+        }
+    }
+
+    private OriginalDeployment? OriginalOf(DeploymentObservation deployment) =>
+        Status.Original is not { } original ? null
+        : original.V1.Deployment == deployment.Name ? original.V1
+        : original.V2.Deployment == deployment.Name ? original.V2
+        : null;
+
     private static bool SameTarget(MigrationAction first, MigrationAction second) => (first, second) switch
     {
         (ScaleDeployment a, ScaleDeployment b) => a.Deployment == b.Deployment,
         (ScaleDeployment, _) or (_, ScaleDeployment) => false,
+        (BoundAutoscaler a, BoundAutoscaler b) => a.Deployment == b.Deployment,
+        (BoundAutoscaler, _) or (_, BoundAutoscaler) => false,
         _ => first.GetType() == second.GetType(),
     };
 }

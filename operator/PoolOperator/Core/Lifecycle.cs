@@ -166,7 +166,7 @@ internal static class Lifecycle
     {
         RecordedAt = round.Now.UtcDateTime,
         Replicas = round.Migration.Spec.Replicas ?? round.V1.SpecReplicas,
-        V1 = new OriginalDeployment { Deployment = round.V1.Name, Replicas = round.V1.SpecReplicas },
-        V2 = new OriginalDeployment { Deployment = round.V2.Name, Replicas = round.V2.SpecReplicas },
+        V1 = new OriginalDeployment { Deployment = round.V1.Name, Replicas = round.Input.V1!.SpecReplicas, Autoscaler = Autoscaling.Record(round.V1.Autoscaler) },
+        V2 = new OriginalDeployment { Deployment = round.V2.Name, Replicas = round.Input.V2!.SpecReplicas, Autoscaler = Autoscaling.Record(round.V2.Autoscaler) },
     };
 }

@@ -52,6 +52,7 @@ internal static class MigrationDecider
 
         Proceed(round);
         Conditions.Write(round);
+        DisruptionBudgets.Write(round);
         Milestones.Record(round);
     }
 

@@ -16,6 +16,7 @@ namespace PoolOperator.Core;
 /// The Services in the migration's namespace whose selector picks V2's pods, other than the route's own V2 backend;
 /// null when they are not observed this round.
 /// </param>
+/// <param name="Budgets">The PodDisruptionBudgets covering either pool's pods; reported on, never obeyed.</param>
 internal sealed record MigrationInput(
     PoolMigration Migration,
     DeploymentObservation? V1,
@@ -25,4 +26,5 @@ internal sealed record MigrationInput(
     DateTimeOffset Now,
     DateTimeOffset? NextAnalysisAt = null,
     IReadOnlyList<RoutedTraffic>? Routed = null,
-    IReadOnlyList<string>? ServicesSelectingV2 = null);
+    IReadOnlyList<string>? ServicesSelectingV2 = null,
+    IReadOnlyList<DisruptionBudget>? Budgets = null);

@@ -40,6 +40,13 @@ internal static class Milestones
                 $"Run {run}: stage {plan.Stages[index].Name} passed and waits for approval", $"run{run}-stage{index}-gate"));
         }
 
+        // One per pause: a resumed migration that pauses again on the same stage is news again.
+        if (status.Pause is { Reason: PauseReasons.Inconclusive } pause)
+        {
+            events.Add(new(MigrationEvent.Warning, "AnalysisInconclusive", $"Paused: {pause.Message}",
+                $"run{run}-stage{index}-inconclusive-{pause.At:yyyyMMddTHHmmssfff}"));
+        }
+
         if (status.PromotedAt is not null)
         {
             events.Add(new(MigrationEvent.Normal, "StagesPassed", "All stages passed: V2 serves 100%, V1 stays warm for the rollback window", $"run{run}-promoted"));

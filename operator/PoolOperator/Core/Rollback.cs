@@ -58,27 +58,28 @@ internal static class Rollback
         var (original, rollback) = (round.Status.Original!, round.Status.Rollback!);
         var (v1, v2) = (round.V1, round.V2);
         var drainEnds = AnalysisBook.ToOffset(rollback.At!.Value) + round.Plan.ScaleDownDelay;
-        var v1Restored = v1.SpecReplicas == original.V1.Replicas && v1.ReadyReplicas >= original.V1.Replicas;
+        var (v1Original, v2Original) = (Autoscaling.OriginalLever(original.V1), Autoscaling.OriginalLever(original.V2));
+        var v1Restored = v1.SpecReplicas == v1Original && v1.ReadyReplicas >= v1Original;
 
         // V2 keeps its pods while in-flight work drains, and while V1 lacks the capacity to replace them.
         var releaseV2 = round.Now >= drainEnds && (v1Restored || v2.ReadyReplicas == 0);
         round.Wake(drainEnds);
-        if (v1Restored && v2.SpecReplicas == original.V2.Replicas)
+        if (v1Restored && v2.SpecReplicas == v2Original)
         {
             MarkRolledBack(round);
         }
         else
         {
             round.Status.Phase = Phases.RollingBack;
-            round.Status.Message = $"Rolling back from stage {rollback.FromStage} ({rollback.Trigger}): restoring V1 to {original.V1.Replicas} ({v1.ReadyReplicas} ready), V2 to {original.V2.Replicas}";
+            round.Status.Message = $"Rolling back from stage {rollback.FromStage} ({rollback.Trigger}): restoring V1 to {v1Original} ({v1.ReadyReplicas} ready), V2 to {v2Original}";
         }
 
         // V1 grows before the traffic returns to it; V2 shrinks after the traffic left it.
-        round.Scale(v1, original.V1.Replicas);
+        round.Restore(v1, original.V1);
         RestoreTraffic(round);
         if (releaseV2)
         {
-            round.Scale(v2, original.V2.Replicas);
+            round.Restore(v2, original.V2);
         }
 
         Conditions.Write(round);

@@ -59,7 +59,7 @@ internal static class StageProgression
             ActivePhase.Set(round);
         }
 
-        CapacityFirst.Emit(round, desired);
+        CapacityFirst.Emit(round, desired, CapacityFirst.DesiredMaxima(round, targets));
     }
 
     /// <summary>Shifts the traffic unless paused, marks the stage ready once all is in place, and says which replicas to ask for.</summary>

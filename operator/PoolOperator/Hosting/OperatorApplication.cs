@@ -10,6 +10,7 @@ using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Controllers;
 using PoolOperator.Events;
+using PoolOperator.Notifications;
 using PoolOperator.Observation;
 using PoolOperator.Routing;
 using PoolOperator.Routing.Flags;
@@ -51,6 +52,10 @@ internal static class OperatorApplication
         builder.Services.AddSingleton<MigrationFinalizer>();
         builder.Services.AddSingleton<AnalysisDueTimes>();
         builder.Services.AddSingleton<PoolMigrationReconciler>();
+        builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.SectionName));
+        builder.Services.AddHttpClient(Notifier.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RedactLoggedHeaders(_ => true);
+        builder.Services.AddSingleton<Notifier>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Notifier>());
         builder.Services.AddController(CreateController);
 
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
@@ -84,7 +89,7 @@ internal static class OperatorApplication
 
     /// <summary>
     /// The reconciler reads everything from these: every PoolMigration and Deployment of the watched namespaces, and
-    /// only the pods, Services, ConfigMaps and HTTPRoutes migrations declared an interest in.
+    /// only the pods, Services, ConfigMaps, HTTPRoutes, HorizontalPodAutoscalers and PodDisruptionBudgets migrations declared an interest in.
     /// </summary>
     private static void AddCaches(IServiceCollection services)
     {
@@ -107,6 +112,13 @@ internal static class OperatorApplication
         services.AddSingleton(sp => new InterestCache<V1ConfigMap>(sp.GetRequiredService<InformerFactory>().ConfigMapsOfInterest()));
         services.AddSingleton(sp => new InterestCache<HttpRoute>(
             sp.GetRequiredService<InformerFactory>().CustomResourcesOfInterest<HttpRoute>(HttpRoute.Group, HttpRoute.Version, HttpRoute.Plural)));
+        services.AddSingleton<ServedVersions>();
+        services.AddSingleton(sp => new InterestCache<V2HorizontalPodAutoscaler>(sp.GetRequiredService<InformerFactory>().CreateOfInterest(
+            new ServedVersionSource<V2HorizontalPodAutoscaler>(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<ServedVersions>(),
+                PoolScaling.AutoscalingGroup, PoolScaling.AutoscalingVersions, PoolScaling.AutoscalersPlural))));
+        services.AddSingleton(sp => new InterestCache<V1PodDisruptionBudget>(sp.GetRequiredService<InformerFactory>().CreateOfInterest(
+            new ServedVersionSource<V1PodDisruptionBudget>(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<ServedVersions>(),
+                PoolScaling.PolicyGroup, PoolScaling.PolicyVersions, PoolScaling.BudgetsPlural))));
         services.AddSingleton<MigrationInterests>();
     }
 

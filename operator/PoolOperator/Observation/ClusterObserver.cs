@@ -10,10 +10,28 @@ using PoolOperator.Runtime.Informers;
 
 namespace PoolOperator.Observation;
 
-/// <summary>Reads the Deployments a migration touches and V2's pods, from the caches: observing costs no API request.</summary>
-internal sealed class ClusterObserver(LatestKnown<V1Deployment> deployments, InterestCache<V1Pod> pods)
+/// <summary>
+/// Reads the Deployments a migration touches, V2's pods, and the HorizontalPodAutoscalers and PodDisruptionBudgets of the
+/// migration's namespace, from the caches: observing costs no API request.
+/// </summary>
+internal sealed class ClusterObserver(
+    LatestKnown<V1Deployment> deployments,
+    InterestCache<V1Pod> pods,
+    InterestCache<V2HorizontalPodAutoscaler> autoscalers,
+    InterestCache<V1PodDisruptionBudget> budgets)
 {
     public InterestCache<V1Pod> Pods => pods;
+
+    public InterestCache<V2HorizontalPodAutoscaler> Autoscalers => autoscalers;
+
+    public InterestCache<V1PodDisruptionBudget> Budgets => budgets;
+
+    /// <summary>HPAs and budgets are read namespace-wide: which of them concern the pools shows only in their own fields.</summary>
+    public static ObjectInterest Namespace(PoolMigration migration) => new(migration.Metadata.NamespaceProperty);
+
+    /// <summary>The HPAs targeting <paramref name="deployment"/>, with writes of this process seen at once.</summary>
+    public IReadOnlyList<V2HorizontalPodAutoscaler> AutoscalersOf(string @namespace, string deployment) =>
+        [.. PoolScaling.Targeting(autoscalers.List(new ObjectInterest(@namespace)), deployment).Select(a => autoscalers.Get(@namespace, a.Metadata.Name) ?? a)];
 
     public V1Deployment? Deployment(string @namespace, string name) =>
         string.IsNullOrEmpty(name) ? null : deployments.Get(@namespace, name);
@@ -27,10 +45,19 @@ internal sealed class ClusterObserver(LatestKnown<V1Deployment> deployments, Int
         var ns = migration.Metadata.NamespaceProperty;
         var v1 = Deployment(ns, migration.Spec.V1.Deployment);
         var v2 = Deployment(ns, migration.Spec.V2.Deployment);
-        return new ObservedWorld(v1, v2, v1 is null ? null : Describe(v1, []), v2 is null ? null : Describe(v2, PodsOf(v2) is { } interest ? pods.List(interest) : []));
+        var v1Autoscalers = v1 is null ? [] : AutoscalersOf(ns, v1.Name());
+        var v2Autoscalers = v2 is null ? [] : AutoscalersOf(ns, v2.Name());
+        return new ObservedWorld(
+            v1,
+            v2,
+            v1 is null ? null : Describe(v1, [], v1Autoscalers),
+            v2 is null ? null : Describe(v2, PodsOf(v2) is { } interest ? pods.List(interest) : [], v2Autoscalers),
+            v1Autoscalers,
+            v2Autoscalers,
+            PoolScaling.Covering(budgets.List(new ObjectInterest(ns)), v1, v2));
     }
 
-    private static DeploymentObservation Describe(V1Deployment deployment, IReadOnlyList<V1Pod> podsOfDeployment)
+    private static DeploymentObservation Describe(V1Deployment deployment, IReadOnlyList<V1Pod> podsOfDeployment, IReadOnlyList<V2HorizontalPodAutoscaler> autoscalers)
     {
         var restarts = 0;
         string? crashLooping = null;
@@ -52,7 +79,8 @@ internal sealed class ClusterObserver(LatestKnown<V1Deployment> deployments, Int
             deployment.Status?.ReadyReplicas ?? 0,
             TemplateHash(deployment),
             restarts,
-            crashLooping);
+            crashLooping,
+            PoolScaling.Observe(autoscalers));
     }
 
     /// <summary>A stable fingerprint of the pod template, so a V2 rebuild mid-migration is noticed.</summary>

@@ -66,6 +66,7 @@ public static partial class SpecValidator
         ValidateFlags(spec.TrafficRouting?.Flags, errors);
         ValidateGatewayApi(spec.TrafficRouting?.GatewayApi, errors);
         ValidateShadowPath(spec, errors);
+        NotificationsValidator.Validate(spec.Notifications, errors);
         return errors;
     }
 

@@ -9,4 +9,8 @@ public sealed class OriginalDeployment
 
     [JsonPropertyName("replicas")]
     public int Replicas { get; set; }
+
+    /// <summary>The HorizontalPodAutoscaler that scaled this Deployment, with its bounds; null when none did.</summary>
+    [JsonPropertyName("autoscaler")]
+    public OriginalAutoscaler? Autoscaler { get; set; }
 }

@@ -36,4 +36,7 @@ public sealed class PoolMigrationSpec
 
     [JsonPropertyName("completion")]
     public CompletionSpec? Completion { get; set; }
+
+    [JsonPropertyName("notifications")]
+    public NotificationsSpec? Notifications { get; set; }
 }

@@ -87,6 +87,9 @@ public sealed class PoolMigrationStatus
     /// </summary>
     [JsonPropertyName("history")]
     public IList<RunRecord>? History { get; set; }
+    /// <summary>Written by the notifier, not the decision core: what was sent, and which target fails.</summary>
+    [JsonPropertyName("notifications")]
+    public NotificationsStatus? Notifications { get; set; }
 
     [JsonPropertyName("conditions")]
     public IList<V1Condition>? Conditions { get; set; }

@@ -8,10 +8,11 @@ namespace PoolOperator.Routing.Replicas;
 
 /// <summary>
 /// Sets a pool Deployment's replicas with server-side apply under the field manager <c>pool-operator</c>, so the
-/// operator owns only <c>spec.replicas</c> and GitOps tools keep every other field. Always on: without another router,
-/// the replica split between the pools is the traffic split.
+/// operator owns only <c>spec.replicas</c> and GitOps tools keep every other field; for a pool a HorizontalPodAutoscaler
+/// scales, it sets that HPA's <c>minReplicas</c> and <c>maxReplicas</c> the same way instead. Always on: without another
+/// router, the replica split between the pools is the traffic split.
 /// </summary>
-internal sealed class ReplicaRouter(IKubernetes client, LatestKnown<V1Deployment> deployments)
+internal sealed class ReplicaRouter(IKubernetes client, LatestKnown<V1Deployment> deployments, InterestCache<V2HorizontalPodAutoscaler> autoscalers, ServedVersions served)
 {
     public const string FieldManager = Runtime.RuntimeDefaults.ComponentName;
 
@@ -40,5 +41,36 @@ internal sealed class ReplicaRouter(IKubernetes client, LatestKnown<V1Deployment
             force: true,
             cancellationToken: cancellationToken).ConfigureAwait(false);
         deployments.Supersede(current, written);
+    }
+
+    public async Task BoundAsync(PoolMigration migration, BoundAutoscaler bound, CancellationToken cancellationToken)
+    {
+        var ns = migration.Metadata.NamespaceProperty;
+        var current = autoscalers.Get(ns, bound.Autoscaler);
+        // An HPA that is gone is not created from two bounds.
+        if (current is null || (current.Spec?.MinReplicas == bound.MinReplicas && current.Spec?.MaxReplicas == bound.MaxReplicas))
+        {
+            return;
+        }
+
+        var version = await served.VersionAsync(PoolScaling.AutoscalingGroup, PoolScaling.AutoscalingVersions, cancellationToken).ConfigureAwait(false);
+        var body = new
+        {
+            apiVersion = $"{PoolScaling.AutoscalingGroup}/{version}",
+            kind = "HorizontalPodAutoscaler",
+            metadata = new { name = bound.Autoscaler, @namespace = ns },
+            spec = new { minReplicas = bound.MinReplicas, maxReplicas = bound.MaxReplicas },
+        };
+        var written = await client.CustomObjects.PatchNamespacedCustomObjectAsync<V2HorizontalPodAutoscaler>(
+            new V1Patch(KubernetesJson.Serialize(body), V1Patch.PatchType.ApplyPatch),
+            PoolScaling.AutoscalingGroup,
+            version,
+            ns,
+            PoolScaling.AutoscalersPlural,
+            bound.Autoscaler,
+            fieldManager: FieldManager,
+            force: true,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        autoscalers.Latest.Supersede(current, written);
     }
 }

@@ -52,6 +52,9 @@ internal sealed class MigrationSimulator
     /// <summary>Services found selecting V2's pods, passed to the core as the reconciler does; null: not observed.</summary>
     public List<string>? ServicesSelectingV2 { get; set; }
 
+    /// <summary>The PodDisruptionBudgets covering the pools; null when the round observes none at all.</summary>
+    public List<DisruptionBudget>? Budgets { get; set; }
+
     /// <summary>The verdict each configured check returns when measured; Pass when absent.</summary>
     public Dictionary<string, Verdict> Verdicts { get; } = [];
 
@@ -86,7 +89,8 @@ internal sealed class MigrationSimulator
             Now,
             nextAnalysisAt,
             Routed is null ? null : [.. Routed],
-            ServicesSelectingV2 is null ? null : [.. ServicesSelectingV2]);
+            ServicesSelectingV2 is null ? null : [.. ServicesSelectingV2],
+            Budgets is null ? null : [.. Budgets]);
     }
 
     /// <summary>One reconcile round. With <paramref name="crashAfterStatusWrite"/> the status is persisted but no action is applied and no Event recorded.</summary>
@@ -283,6 +287,11 @@ internal sealed class MigrationSimulator
                 break;
             case ScaleDeployment scale when scale.Deployment == V2.Name:
                 V2.Scale(scale.Replicas);
+                break;
+            case BoundAutoscaler bound:
+                var pool = bound.Deployment == V1.Name ? V1 : V2;
+                Assert.True(pool.Autoscaler?.Name == bound.Autoscaler, $"bounded an HPA that does not scale {bound.Deployment}: {bound}");
+                pool.Autoscaler!.Bound(bound.MinReplicas, bound.MaxReplicas);
                 break;
             case RouteTraffic route:
                 if (Migration.Spec.TrafficRouting?.Flags is not null)

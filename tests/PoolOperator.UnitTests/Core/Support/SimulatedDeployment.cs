@@ -30,11 +30,26 @@ internal sealed class SimulatedDeployment(string name, int replicas)
 
     public List<int> ScaleHistory { get; } = [];
 
+    /// <summary>The HorizontalPodAutoscaler scaling this Deployment, if any: at each round it brings the replicas within its bounds.</summary>
+    public SimulatedAutoscaler? Autoscaler { get; set; }
+
     public DeploymentObservation? Observe() =>
-        Exists ? new DeploymentObservation(Name, SpecReplicas, ReadyReplicas, TemplateHash, TotalRestarts, CrashLoopingPod) : null;
+        Exists ? new DeploymentObservation(Name, SpecReplicas, ReadyReplicas, TemplateHash, TotalRestarts, CrashLoopingPod, Autoscaler?.Observe()) : null;
 
     public void Settle()
     {
+        // As the HPA controller does: it wants what the load asks for, within its bounds, and leaves a Deployment at zero alone.
+        if (Autoscaler is { } hpa && SpecReplicas != 0)
+        {
+            var wanted = Math.Clamp(hpa.LoadWants ?? SpecReplicas, hpa.MinReplicas, hpa.MaxReplicas);
+            if (wanted != SpecReplicas)
+            {
+                hpa.Rescales++;
+                SpecReplicas = wanted;
+                ReadyReplicas = Math.Min(ReadyReplicas, wanted);
+            }
+        }
+
         if (AutoReady)
         {
             ReadyReplicas = Math.Min(SpecReplicas, ReadyLimit ?? int.MaxValue);
