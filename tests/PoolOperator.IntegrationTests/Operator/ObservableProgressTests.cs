@@ -102,14 +102,15 @@ public sealed partial class ObservableProgressTests(ClusterFixture cluster, ITes
     }
 
     /// <summary>
-    /// Every condition type is there, for this generation, and exactly the expected ones are True. DisruptionBudgets is
-    /// left out: it reports on the pools' budgets only while the migration can move (docs/production-pools.md).
+    /// Every condition type of the contract is there, for this generation, and exactly the expected ones are True.
+    /// DisruptionBudgets and TrafficIsolation are left out: each reports only while it applies (docs/production-pools.md,
+    /// docs/traffic.md).
     /// </summary>
     private void AssertAllConditions(PoolMigration migration, string[] expectTrue)
     {
         var all = migration.Status!.Conditions ?? [];
         output.WriteLine($"{migration.Status.Phase}: " + string.Join("; ", all.Select(c => $"{c.Type}={c.Status} ({c.Reason}, gen {c.ObservedGeneration})")));
-        var conditions = all.Where(c => c.Type != ConditionTypes.DisruptionBudgets).ToList();
+        var conditions = all.Where(c => c.Type != ConditionTypes.DisruptionBudgets && c.Type != ConditionTypes.TrafficIsolation).ToList();
         Assert.Equal(AllConditions.Order(), conditions.Select(c => c.Type).Order());
         Assert.All(conditions, c =>
         {
