@@ -62,6 +62,12 @@ public sealed class Controller<TKey> : IController
     /// <inheritdoc/>
     public IReadOnlyCollection<IInformer> Informers => _informers;
 
+    /// <summary>
+    /// Runs once the informers have synced and before the first worker starts, e.g. to declare at once what every
+    /// existing object will need, instead of letting each first reconcile find out alone.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeWorkers { get; set; }
+
     /// <inheritdoc/>
     public bool HasSynced => _informers.All(i => i.HasSynced);
 
@@ -113,6 +119,11 @@ public sealed class Controller<TKey> : IController
     {
         _logger.LogInformation("Controller {Controller} waiting for {Count} informers to sync", Name, _informers.Count);
         await Task.WhenAll(_informers.Select(i => i.WaitForSyncAsync(cancellationToken))).ConfigureAwait(false);
+        if (BeforeWorkers is { } prepare)
+        {
+            await prepare(cancellationToken).ConfigureAwait(false);
+        }
+
         _logger.LogInformation(
             "Controller {Controller} synced; starting {Workers} workers",
             Name,

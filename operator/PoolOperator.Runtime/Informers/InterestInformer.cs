@@ -36,6 +36,7 @@ public sealed class InterestInformer<T> : IInformer<T>
     private int _runGate;
     private ITimer? _relistTimer;
     private long _lists;
+    private int _holds;
 
     /// <summary>
     /// Creates an informer over <paramref name="source"/> that watches only namespaces in <paramref name="namespaces"/>
@@ -171,6 +172,20 @@ public sealed class InterestInformer<T> : IInformer<T>
         {
             StopReflector(watched);
         }
+    }
+
+    /// <summary>
+    /// Holds back every list until the returned handle is disposed, so that many interests declared together (all the
+    /// existing owners after a start) cost one list per namespace instead of a list and relists as they arrive.
+    /// </summary>
+    public IDisposable HoldLists()
+    {
+        lock (_lock)
+        {
+            _holds++;
+        }
+
+        return new ListHold(this);
     }
 
     /// <summary>Drops every interest of <paramref name="owner"/>; the same as <see cref="SetInterests"/> with none.</summary>
@@ -338,9 +353,39 @@ public sealed class InterestInformer<T> : IInformer<T>
         }
     }
 
+    private void ReleaseHold()
+    {
+        List<Reflector<T>> relist = [];
+        lock (_lock)
+        {
+            if (--_holds > 0)
+            {
+                return;
+            }
+
+            foreach (var watched in _namespaces.Values)
+            {
+                if (watched.Reflector is null)
+                {
+                    StartReflectorLocked(watched);
+                }
+                else if (watched.RelistPending)
+                {
+                    watched.RelistPending = false;
+                    relist.Add(watched.Reflector);
+                }
+            }
+        }
+
+        foreach (var reflector in relist)
+        {
+            reflector.RequestRelist();
+        }
+    }
+
     private void StartReflectorLocked(WatchedNamespace watched)
     {
-        if (!_running || !watched.Allowed || watched.Reflector is not null)
+        if (!_running || !watched.Allowed || watched.Reflector is not null || _holds > 0)
         {
             return;
         }
@@ -398,6 +443,12 @@ public sealed class InterestInformer<T> : IInformer<T>
         }
 
         watched.RelistPending = true;
+        if (_holds > 0)
+        {
+            // Released together when the hold ends.
+            return;
+        }
+
         _relistTimer ??= _timeProvider.CreateTimer(_ => FlushRelists(), null, RelistDelay, Timeout.InfiniteTimeSpan);
     }
 
@@ -475,6 +526,19 @@ public sealed class InterestInformer<T> : IInformer<T>
         if (!watched.Stopped)
         {
             ChangeDispatcher.Raise(Changed, events, _logger, Description);
+        }
+    }
+
+    private sealed class ListHold(InterestInformer<T> informer) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                informer.ReleaseHold();
+            }
         }
     }
 

@@ -63,4 +63,31 @@ internal sealed class MigrationCaches(MigrationInterests interests, ClusterObser
     }
 
     public void Release(NamespacedName migration) => interests.Release(migration);
+
+    /// <summary>
+    /// Declares what every one of <paramref name="migrations"/> needs, as its first round will, while the caches hold
+    /// their lists back: after a start that costs one list per namespace and cache, not a relist per migration.
+    /// </summary>
+    public void DeclareAll(IEnumerable<PoolMigration> migrations)
+    {
+        var holds = All.Select(cache => cache.HoldLists()).ToList();
+        try
+        {
+            foreach (var migration in migrations)
+            {
+                var needs = migration.Metadata.DeletionTimestamp is not null
+                    ? MigrationFinalizer.Needs
+                    : CacheNeeds.In(migration.Status?.Phase);
+                Declare(migration, needs);
+            }
+        }
+        finally
+        {
+            holds.ForEach(hold => hold.Dispose());
+        }
+    }
+
+    /// <summary>Completes once every cache a migration may read has listed what was declared.</summary>
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(All.Select(cache => cache.WaitForSyncAsync(cancellationToken)));
 }

@@ -30,6 +30,9 @@ internal sealed partial class MigrationFinalizer(
 
     private static readonly TimeSpan CacheWait = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>What a deletion reads: the routers' objects to restore, never the pods.</summary>
+    public static CacheNeeds Needs { get; } = new(Pods: false, Routers: true);
+
     public static bool IsOn(PoolMigration migration) => migration.Metadata.Finalizers?.Contains(Name) == true;
 
     /// <returns>When to look again; null once the finalizer is removed.</returns>
@@ -43,7 +46,7 @@ internal sealed partial class MigrationFinalizer(
             return await RemoveAsync(migration, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!caches.Declare(migration, new CacheNeeds(Pods: false, Routers: true)))
+        if (!caches.Declare(migration, Needs))
         {
             return CacheWait;
         }

@@ -9,8 +9,8 @@ namespace PoolOperator.Controllers;
 /// Whether a decided status says something the persisted one does not, and so is worth a write. Analysis
 /// bookkeeping of the built-in checks, which no decision reads and which repeats what <c>status.v2</c> shows, is left
 /// out of the comparison: when a built-in check was measured if its result is the same, whether it passed in the
-/// current stage (a stage passes on the configured checks), a built-in check appearing with a pass, and
-/// <c>lastRunAt</c> (it moves only with some result, which is compared itself). Configured checks are compared in
+/// current stage (a stage passes on the configured checks), a built-in check appearing with a pass, a passing
+/// <c>v2-ready</c>'s value and message while it keeps passing, and <c>lastRunAt</c> (it moves only with some result, which is compared itself). Configured checks are compared in
 /// full. Such a change is written with the next change that matters; a restarted operator measures again and derives
 /// the same.
 /// </summary>
@@ -31,15 +31,16 @@ internal static class StatusComparison
         var before = JsonNode.Parse(KubernetesJson.Serialize(persisted))!.AsObject();
         var after = JsonNode.Parse(KubernetesJson.Serialize(decided))!.AsObject();
         var known = CheckNames(before);
-        WithoutBookkeeping(before, known);
-        WithoutBookkeeping(after, known);
+        var readyPassed = Checks(before).Any(c => c["name"]?.GetValue<string>() == BuiltInChecks.V2Ready && IsPass(c));
+        WithoutBookkeeping(before, known, readyPassed);
+        WithoutBookkeeping(after, known, readyPassed);
         return !JsonNode.DeepEquals(before, after);
     }
 
     private static HashSet<string> CheckNames(JsonObject status) =>
         [.. Checks(status).Select(c => c["name"]?.GetValue<string>() ?? "")];
 
-    private static void WithoutBookkeeping(JsonObject status, HashSet<string> persistedChecks)
+    private static void WithoutBookkeeping(JsonObject status, HashSet<string> persistedChecks, bool readyPassed)
     {
         if (status["analysis"] is not JsonObject analysis)
         {
@@ -60,7 +61,7 @@ internal static class StatusComparison
                 continue;
             }
 
-            if (!persistedChecks.Contains(name) && check["verdict"]?.GetValue<string>() == nameof(Verdict.Pass))
+            if (!persistedChecks.Contains(name) && IsPass(check))
             {
                 checks.Remove(check);
                 continue;
@@ -68,8 +69,18 @@ internal static class StatusComparison
 
             check.Remove("measuredAt");
             check.Remove("passedInStage");
+
+            // A passing v2-ready's value, baseline and message repeat status.v2.readyReplicas and the stage's target.
+            if (name == BuiltInChecks.V2Ready && readyPassed && IsPass(check))
+            {
+                check.Remove("value");
+                check.Remove("baseline");
+                check.Remove("message");
+            }
         }
     }
+
+    private static bool IsPass(JsonObject check) => check["verdict"]?.GetValue<string>() == nameof(Verdict.Pass);
 
     private static IEnumerable<JsonObject> Checks(JsonObject status) =>
         (status["analysis"] as JsonObject)?["checks"] is JsonArray checks ? checks.OfType<JsonObject>() : [];

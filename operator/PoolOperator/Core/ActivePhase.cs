@@ -23,12 +23,9 @@ internal static class ActivePhase
         }
         else if (status.StageReadyAt is null)
         {
-            var (_, v2Target) = ReplicaMath.ForStage(round.Total, stage);
             var untouched = stage.Index == 0 && (status.Weight ?? 0) == 0 && (status.ShadowPercent ?? 0) == 0;
             status.Phase = untouched ? Phases.Initializing : stage.IsShadow ? Phases.Shadowing : Phases.Progressing;
-            status.Message = CapacityFirst.NotYetCarried(round) is [var behind, ..] && round.V2.ReadyReplicas >= v2Target
-                ? $"Stage {stage.Name}: waiting for {behind.Carrier} to carry V2 weight {status.Weight ?? 0}, shadow {status.ShadowPercent ?? 0}% (it carries weight {behind.V2Weight}, shadow {behind.ShadowPercent}%)"
-                : $"Stage {stage.Name}: waiting for {v2Target} ready V2 replicas ({round.V2.ReadyReplicas} ready)";
+            status.Message = $"Stage {stage.Name}: {WhatTheStageWaitsFor(round, StageTargets.For(round, stage))}";
         }
         else
         {
@@ -36,4 +33,33 @@ internal static class ActivePhase
             status.Message = $"Stage {stage.Name}: {TrafficWording.InPlace(round.Plan, stage, status.Weight ?? 0, round.V2.SpecReplicas, round.Total)}";
         }
     }
+
+    /// <summary>
+    /// The first thing still missing, in the order capacity first moves: V2's ready pods, then the traffic, then
+    /// the pools' sizes (V2 shrinking after a larger shadow share, V1 after the traffic left it).
+    /// </summary>
+    private static string WhatTheStageWaitsFor(DecisionRound round, StageTargets targets)
+    {
+        var (v1, v2, status) = (round.V1, round.V2, round.Status);
+        if (v2.ReadyReplicas < targets.V2)
+        {
+            return $"waiting for {targets.V2} ready V2 replicas ({v2.ReadyReplicas} ready)";
+        }
+
+        if (CapacityFirst.NotYetCarried(round) is [var behind, ..])
+        {
+            return $"waiting for {behind.Carrier} to carry V2 weight {status.Weight ?? 0}, shadow {status.ShadowPercent ?? 0}% (it carries weight {behind.V2Weight}, shadow {behind.ShadowPercent}%)";
+        }
+
+        return v2.SpecReplicas != targets.V2
+            ? Resizing("V2", v2, targets.V2)
+            : v1.SpecReplicas != targets.V1
+                ? Resizing("V1", v1, targets.V1)
+                : $"waiting for {targets.V1} ready V1 replicas ({v1.ReadyReplicas} ready)";
+    }
+
+    private static string Resizing(string pool, DeploymentObservation deployment, int target) =>
+        deployment.Autoscaler is { } hpa && deployment.SpecReplicas != 0
+            ? $"setting {pool}'s HorizontalPodAutoscaler {hpa.Name} to minReplicas {target} (it has {hpa.MinReplicas})"
+            : $"scaling {pool} from {deployment.SpecReplicas} to {target} replicas";
 }

@@ -30,6 +30,9 @@ internal static class OperatorApplication
 {
     public const string ControllerName = "poolmigration";
 
+    /// <summary>How long a start waits for the interest caches to list what the existing migrations declared.</summary>
+    private static readonly TimeSpan CachePrimingLimit = TimeSpan.FromSeconds(10);
+
     public static WebApplication Build(string[] args, KubernetesClientConfiguration clientConfiguration, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -140,10 +143,22 @@ internal static class OperatorApplication
         controller
             .WatchEvents(migrations, MigrationKeys.ForMigrationChange)
             .Watch(services.GetRequiredService<ResourceInformer<V1Deployment>>(), deployment => MigrationKeys.ForDeployment(migrations, deployment));
-        foreach (var cache in services.GetRequiredService<MigrationCaches>().All)
+        var caches = services.GetRequiredService<MigrationCaches>();
+        foreach (var cache in caches.All)
         {
             cache.Feed(controller, changed => MigrationKeys.ForInterest(interests, cache, changed));
         }
+
+        controller.BeforeWorkers = async cancellationToken =>
+        {
+            caches.DeclareAll(migrations.List());
+
+            // Workers that start before the lists arrive only wait and retry; past this, some namespace is failing
+            // to list (its own retries and logs say why) and the others must not wait for it.
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(CachePrimingLimit);
+            await caches.WaitForSyncAsync(bounded.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        };
 
         return controller;
     }

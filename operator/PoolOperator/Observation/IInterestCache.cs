@@ -20,6 +20,12 @@ internal interface IInterestCache
 
     bool IsSynced(string @namespace);
 
+    /// <summary>Completes once every namespace with an interest has listed since its interests last grew.</summary>
+    Task WaitForSyncAsync(CancellationToken cancellationToken);
+
+    /// <summary>Holds back lists until the handle is disposed, so interests declared together share one list per namespace.</summary>
+    IDisposable HoldLists();
+
     /// <summary>Runs this cache with <paramref name="controller"/>, which queues the keys <paramref name="keys"/> returns for every changed object.</summary>
     void Feed(Controller<NamespacedName> controller, Func<IKubernetesObject<V1ObjectMeta>, IEnumerable<NamespacedName>> keys);
 }

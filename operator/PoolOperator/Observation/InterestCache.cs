@@ -32,6 +32,10 @@ internal sealed class InterestCache<T> : IInterestCache
 
     public bool IsSynced(string @namespace) => informer.IsSynced(@namespace);
 
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => informer.WaitForSyncAsync(cancellationToken);
+
+    public IDisposable HoldLists() => informer.HoldLists();
+
     public void Feed(Controller<NamespacedName> controller, Func<IKubernetesObject<V1ObjectMeta>, IEnumerable<NamespacedName>> keys) =>
         controller.Watch(informer, obj => keys(obj));
 }

@@ -34,6 +34,17 @@ public sealed class StatusComparisonTests
     }
 
     [Fact]
+    public void A_passing_v2_ready_that_only_counted_more_ready_pods_waits_but_one_that_stops_passing_is_written()
+    {
+        var persisted = Status(Earlier, Check("v2-ready", "Pass", 1, Earlier, passedInStage: true));
+
+        Assert.False(StatusComparison.WorthWriting(persisted, Status(Later, Check("v2-ready", "Pass", 4, Later, passedInStage: true))));
+        Assert.True(StatusComparison.WorthWriting(persisted, Status(Later, Check("v2-ready", "Fail", 0, Later, passedInStage: false))));
+        var failing = Status(Earlier, Check("v2-ready", "Fail", 0, Earlier, passedInStage: false));
+        Assert.True(StatusComparison.WorthWriting(failing, Status(Later, Check("v2-ready", "Pass", 4, Later, passedInStage: true))));
+    }
+
+    [Fact]
     public void A_configured_check_result_its_first_pass_in_a_stage_a_new_value_or_a_phase_change_is_written()
     {
         var persisted = Status(Earlier, Check("v2-restarts", "Pass", 0, Earlier, passedInStage: true));

@@ -46,6 +46,21 @@ public sealed class HonestTrafficTests
     }
 
     [Fact]
+    public void V2_shrinking_after_a_full_shadow_is_reported_as_scaling_never_as_waiting_for_pods_it_has()
+    {
+        var sim = new MigrationSimulator(Standard());
+
+        sim.RunUntilStageReady("shadow");
+        sim.RunUntil(s => s.Status.StageName == "canary-5");
+
+        Assert.Equal(10, sim.Rounds[^1].Input.V2!.ReadyReplicas);
+        Assert.Equal("Stage canary-5: scaling V2 from 10 to 1 replicas", sim.Status.Message);
+        sim.RunUntilStageReady("canary-5");
+        Assert.DoesNotContain(sim.Rounds, r => r.Decision.Status.Message is { } m && m.Contains("ready V2 replicas", StringComparison.Ordinal)
+            && r.Input.V2!.ReadyReplicas >= 1 && r.Decision.Status.StageName == "canary-5");
+    }
+
+    [Fact]
     public void Without_a_router_that_reads_back_replicas_alone_say_only_the_replica_split()
     {
         var sim = new MigrationSimulator(Bare(Weight("canary-25", 25, "2m"), Weight("full", 100, "2m")));

@@ -85,6 +85,10 @@ public sealed class MigrationInterestsTests
 
         public bool IsSynced(string @namespace) => true;
 
+        public Task WaitForSyncAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public IDisposable HoldLists() => throw new NotSupportedException();
+
         public void Feed(Controller<NamespacedName> controller, Func<IKubernetesObject<V1ObjectMeta>, IEnumerable<NamespacedName>> keys) =>
             throw new NotSupportedException();
     }

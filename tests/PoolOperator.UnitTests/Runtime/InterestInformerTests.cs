@@ -91,6 +91,33 @@ public sealed class InterestInformerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task InterestsDeclaredWhileListsAreHeldCostOneListPerNamespaceWhenReleased()
+    {
+        _source.Set("a", [.. Enumerable.Range(0, 30).Select(i => Labelled("a", $"pool-{i}", $"{i + 1}", ("app", $"pool-{i}")))]);
+        _source.Set("b", [.. Enumerable.Range(0, 30).Select(i => Labelled("b", $"pool-{i}", $"{i + 100}", ("app", $"pool-{i}")))]);
+        var informer = Start();
+
+        using (informer.HoldLists())
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                informer.SetInterests($"a{i}", [new ObjectInterest("a", Selector: Select(("app", $"pool-{i}")))]);
+                informer.SetInterests($"b{i}", [new ObjectInterest("b", Selector: Select(("app", $"pool-{i}")))]);
+            }
+
+            Assert.Empty(_source.Lists);
+            Assert.False(informer.HasSynced);
+        }
+
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        await NextWatch(2);
+
+        Assert.Equal(2, _source.Lists.Count);
+        Assert.Equal(60, informer.Count);
+        Assert.Equal(60, _events.Count(e => e.Type == InformerEventType.Added));
+    }
+
+    [Fact]
     public async Task ManyUncoveredInterestsAddedAtOnceCostOneRelistAndBringTheirObjects()
     {
         _source.Set("a", [.. Enumerable.Range(0, 50).Select(i => Labelled("a", $"pool-{i}", $"{i + 1}", ("app", $"pool-{i}")))]);
