@@ -8,11 +8,13 @@ internal sealed class NamespaceInterests
 {
     private readonly Dictionary<string, List<CompiledInterest>> _byName;
     private readonly List<CompiledInterest> _anyName;
+    private readonly HashSet<string> _keys;
 
     public NamespaceInterests(IEnumerable<CompiledInterest> interests)
     {
         var distinct = interests.DistinctBy(i => i.Key).ToList();
         All = distinct;
+        _keys = [.. distinct.Select(i => i.Key)];
         _byName = distinct.Where(i => i.Name is not null).GroupBy(i => i.Name!).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         _anyName = [.. distinct.Where(i => i.Name is null)];
     }
@@ -36,6 +38,7 @@ internal sealed class NamespaceInterests
 
     /// <summary>Whether objects <paramref name="interest"/> selects are already cached under these interests.</summary>
     public bool Covers(CompiledInterest interest) =>
-        (interest.Name is not null && _byName.TryGetValue(interest.Name, out var named) && named.Exists(i => i.Covers(interest)))
+        _keys.Contains(interest.Key)
+        || (interest.Name is not null && _byName.TryGetValue(interest.Name, out var named) && named.Exists(i => i.Covers(interest)))
         || _anyName.Exists(i => i.Covers(interest));
 }
