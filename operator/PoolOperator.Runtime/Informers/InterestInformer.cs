@@ -339,6 +339,13 @@ public sealed class InterestInformer<T> : IInformer<T>
             return;
         }
 
+        if (_holds > 0)
+        {
+            // The union is rebuilt once when the hold ends: rebuilding it per owner costs the square of the owners.
+            watched.InterestsStale = true;
+            return;
+        }
+
         var after = new NamespaceInterests(watched.ByOwner.Values.SelectMany(i => i));
         watched.Interests = after;
         if (mine.Exists(i => !before.Covers(i)))
@@ -368,6 +375,16 @@ public sealed class InterestInformer<T> : IInformer<T>
 
             foreach (var watched in _namespaces.Values)
             {
+                if (watched.InterestsStale)
+                {
+                    // What changed under the hold is not known any more: list again and keep only what is wanted.
+                    watched.InterestsStale = false;
+                    watched.Interests = new NamespaceInterests(watched.ByOwner.Values.SelectMany(i => i));
+                    watched.Store.Prune(watched.Interests.Matches);
+                    watched.Required++;
+                    watched.RelistPending = true;
+                }
+
                 if (watched.Reflector is null)
                 {
                     StartReflectorLocked(watched);
@@ -378,6 +395,8 @@ public sealed class InterestInformer<T> : IInformer<T>
                     relist.Add(watched.Reflector);
                 }
             }
+
+            UpdateSyncSignalLocked();
         }
 
         foreach (var reflector in relist)
@@ -584,6 +603,9 @@ public sealed class InterestInformer<T> : IInformer<T>
         public NamespaceInterests? ListingInterests { get; set; }
 
         public bool RelistPending { get; set; }
+
+        /// <summary>Owners changed while lists were held; <see cref="Interests"/> still shows the union from before.</summary>
+        public bool InterestsStale { get; set; }
 
         public bool Stopped
         {

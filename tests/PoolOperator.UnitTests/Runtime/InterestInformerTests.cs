@@ -115,6 +115,25 @@ public sealed class InterestInformerTests : IAsyncDisposable
         Assert.Equal(2, _source.Lists.Count);
         Assert.Equal(60, informer.Count);
         Assert.Equal(60, _events.Count(e => e.Type == InformerEventType.Added));
+
+        // Under a hold on a namespace already watched: dropped interests leave the cache, and one relist brings the rest.
+        using (informer.HoldLists())
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                informer.Release($"a{i}");
+            }
+
+            informer.SetInterests("a-all", [new ObjectInterest("a", Selector: Select(("app", "pool-29")))]);
+            Assert.Equal(2, _source.Lists.Count);
+        }
+
+        await NextWatch(3);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(3, _source.Lists.Count);
+        Assert.Equal(50, informer.Count);
+        Assert.Null(informer.Get("a", "pool-0"));
+        Assert.NotNull(informer.Get("a", "pool-29"));
     }
 
     [Fact]
