@@ -44,7 +44,15 @@ internal sealed class CleanupApplier(
                 autoscalers.Latest.Forget(ns, name);
                 break;
             case CleanupPolicies.Service:
-                await IgnoringNotFoundAsync(() => client.CoreV1.DeleteNamespacedServiceAsync(name, ns, InBackground, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                try
+                {
+                    await IgnoringNotFoundAsync(() => client.CoreV1.DeleteNamespacedServiceAsync(name, ns, InBackground, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+                catch (JsonException)
+                {
+                    // Apiservers before 1.23 answer a Service delete with a Status, not the Service the client expects to
+                    // read: the delete itself succeeded, and the next round sees the Service gone.
+                }
                 services.Latest.Forget(ns, name);
                 break;
             case CleanupPolicies.ConfigMap:
