@@ -92,7 +92,7 @@ public sealed class ReportTests
         Assert.Contains("| canary-25 | 25% | 2026-11-26 10:15:00Z | 2026-11-26 10:16:00Z | 2026-11-26 10:18:00Z | 3m00s | RolledBack |", markdown);
         Assert.Contains("| 0% (shadow copy 100%) | 10m00s |", markdown);
         Assert.Contains("| 100% | 40m00s |", markdown);
-        Assert.Contains("## Cleanup still to do", markdown);
+        Assert.Contains("## Cleanup: done and still to do", markdown);
 
         using var json = JsonDocument.Parse(ReportFormats.ToJson(report));
         var runs = json.RootElement.GetProperty("runs");
@@ -100,5 +100,34 @@ public sealed class ReportTests
         Assert.Equal("v2-error-rate", runs[0].GetProperty("rollback").GetProperty("trigger").GetString());
         Assert.Equal(2400, runs[1].GetProperty("timeAtWeight")[1].GetProperty("seconds").GetDouble());
         Assert.Equal("Completed", json.RootElement.GetProperty("final").GetProperty("phase").GetString());
+    }
+
+    [Fact]
+    public void A_completed_migration_with_policy_Delete_shows_what_was_removed_and_what_is_pending()
+    {
+        var migration = RolledBackThenCompleted();
+        migration.Status!.Cleanup = new CleanupStatus
+        {
+            Policy = "Delete",
+            DueAt = Migrations.Start.AddMinutes(85),
+            Objects =
+            [
+                new CleanupObject { Kind = "HTTPRoute", Name = "session-pool", RequestedAt = Migrations.Start.AddMinutes(85), DoneAt = Migrations.Start.AddMinutes(85), Outcome = "BackendRemoved" },
+                new CleanupObject { Kind = "Deployment", Name = "session-pool-v1", RequestedAt = Migrations.Start.AddMinutes(85), DoneAt = Migrations.Start.AddMinutes(86), Outcome = "Deleted" },
+                new CleanupObject { Kind = "ConfigMap", Name = "session-pool-rollout", DoneAt = Migrations.Start.AddMinutes(85), Outcome = "AlreadyGone" },
+                new CleanupObject { Kind = "Service", Name = "session-pool-v1" },
+            ],
+        };
+
+        var report = ReportBuilder.Build(migration, Now);
+
+        Assert.Equal(
+        [
+            "done: removed V1's backendRef in HTTPRoute session-pool at 2026-11-26 11:25:00Z",
+            "done: deleted Deployment session-pool-v1 at 2026-11-26 11:26:00Z",
+            "done: ConfigMap session-pool-rollout was already gone at 2026-11-26 11:25:00Z",
+            "pending: Service session-pool-v1, removed by the operator at 2026-11-26 11:25:00Z",
+            "PoolMigration session-pool can be deleted: after completion its deletion restores nothing (deleting it now also calls off the pending removals)",
+        ], report.Cleanup);
     }
 }

@@ -72,11 +72,13 @@ internal static class ReportBuilder
         var routing = spec.TrafficRouting;
         switch (status.Phase)
         {
+            case Phases.Completed when status.Cleanup is { Policy: "Delete" } cleanup:
+                return OperatorCleanup(cleanup, name);
             case Phases.Completed:
                 var items = new List<string>
                 {
                     (status.V1?.Replicas ?? 0) == 0
-                        ? $"Deployment {spec.V1.Deployment} (V1) is at 0 replicas: delete it once no rollback is wanted"
+                        ? $"Deployment {spec.V1.Deployment} (V1) is at 0 replicas: delete it once no rollback is wanted (or let the operator: spec.completion.cleanup.policy Delete)"
                         : $"Deployment {spec.V1.Deployment} (V1) still has {status.V1?.Replicas} replicas",
                 };
                 if (routing?.GatewayApi is { } route)
@@ -100,6 +102,29 @@ internal static class ReportBuilder
                 return [$"{name} is {status.Phase ?? Phases.Pending}: nothing to clean up until it completes or rolls back"];
         }
     }
+
+    /// <summary>spec.completion.cleanup policy Delete: what the operator removed and when, and what is still to come.</summary>
+    private static List<string> OperatorCleanup(CleanupStatus cleanup, string name)
+    {
+        var items = cleanup.Objects.Select(o => o.Outcome switch
+        {
+            "Deleted" => $"done: deleted {What(o)} at {Stamp(o.DoneAt)}",
+            "BackendRemoved" => $"done: removed {What(o)} at {Stamp(o.DoneAt)}",
+            "AlreadyGone" => $"done: {What(o)} was already gone at {Stamp(o.DoneAt)}",
+            "Kept" => $"kept: {What(o)} (spec.completion.cleanup no longer asks to remove it): remove it by hand when no rollback is wanted",
+            _ when o.RequestedAt is not null => $"pending: {What(o)}, removal asked at {Stamp(o.RequestedAt)}",
+            _ => $"pending: {What(o)}, removed by the operator at {Stamp(cleanup.DueAt)}",
+        }).ToList();
+        items.Add($"PoolMigration {name} can be deleted: after completion its deletion restores nothing" +
+            (cleanup.FinishedAt is null ? " (deleting it now also calls off the pending removals)" : ""));
+        return items;
+    }
+
+    private static string What(CleanupObject target) => target.Kind == "HTTPRoute"
+        ? $"V1's backendRef in HTTPRoute {target.Name}"
+        : $"{target.Kind} {target.Name}";
+
+    private static string Stamp(DateTime? time) => At(time) is { } at ? at.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "-";
 
     private static CheckReport Check(CheckStatus c) => new(c.Name, c.Verdict, c.Value, c.Baseline, At(c.MeasuredAt));
 

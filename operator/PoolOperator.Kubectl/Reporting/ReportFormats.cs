@@ -84,7 +84,7 @@ internal static class ReportFormats
             md.AppendLine().AppendLine("No run recorded yet.");
         }
 
-        md.AppendLine().AppendLine("## Cleanup still to do").AppendLine();
+        md.AppendLine().AppendLine("## Cleanup: done and still to do").AppendLine();
         foreach (var item in report.Cleanup)
         {
             md.AppendLine(c, $"- {item}");

@@ -1,9 +1,14 @@
+using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
+using PoolOperator.Observation;
 
 namespace PoolOperator.Controllers;
 
-/// <summary>Which interest caches a round reads: V2's pods for the built-in checks, the routers' objects for traffic.</summary>
-internal readonly record struct CacheNeeds(bool Pods, bool Routers)
+/// <summary>
+/// Which interest caches a round reads: V2's pods for the built-in checks, the routers' objects for traffic, and the
+/// objects a completed migration's cleanup still has to remove.
+/// </summary>
+internal readonly record struct CacheNeeds(bool Pods, bool Routers, bool Cleanup = false)
 {
     public static readonly CacheNeeds None = new(false, false);
 
@@ -19,7 +24,10 @@ internal readonly record struct CacheNeeds(bool Pods, bool Routers)
         _ => new(true, true),
     };
 
-    public bool Covers(CacheNeeds other) => (Pods || !other.Pods) && (Routers || !other.Routers);
+    /// <summary>What a round of a migration with <paramref name="status"/> reads: <see cref="In"/> its phase, plus a pending cleanup's objects.</summary>
+    public static CacheNeeds Of(PoolMigrationStatus? status) => In(status?.Phase) with { Cleanup = CleanupObserver.Pending(status) };
 
-    public CacheNeeds Union(CacheNeeds other) => new(Pods || other.Pods, Routers || other.Routers);
+    public bool Covers(CacheNeeds other) => (Pods || !other.Pods) && (Routers || !other.Routers) && (Cleanup || !other.Cleanup);
+
+    public CacheNeeds Union(CacheNeeds other) => new(Pods || other.Pods, Routers || other.Routers, Cleanup || other.Cleanup);
 }

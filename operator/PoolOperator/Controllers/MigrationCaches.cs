@@ -10,7 +10,7 @@ namespace PoolOperator.Controllers;
 /// Declares, per migration, what the interest caches must hold for the round at hand (V2's pods and the namespace's
 /// Services, each configured router's objects), and tells whether those caches are complete for the migration's namespace.
 /// </summary>
-internal sealed class MigrationCaches(MigrationInterests interests, ClusterObserver observer, PoolServices services, IEnumerable<ITrafficRouter> routers)
+internal sealed class MigrationCaches(MigrationInterests interests, ClusterObserver observer, PoolServices services, CleanupObserver cleanup, IEnumerable<ITrafficRouter> routers)
 {
     private readonly ITrafficRouter[] routers = [.. routers];
 
@@ -57,8 +57,16 @@ internal sealed class MigrationCaches(MigrationInterests interests, ClusterObser
             }
         }
 
+        if (needs.Cleanup)
+        {
+            foreach (var (cache, interest) in cleanup.Interests(migration))
+            {
+                Add(cache, [interest]);
+            }
+        }
+
         var key = NamespacedName.Of(migration);
-        interests.Declare(key, wanted.ToDictionary(e => e.Key, e => (IReadOnlyCollection<ObjectInterest>)e.Value));
+        interests.Declare(key, wanted.ToDictionary(e => e.Key, e => (IReadOnlyCollection<ObjectInterest>)e.Value.Distinct().ToList()));
         return wanted.Keys.All(cache => cache.IsSynced(ns));
     }
 

@@ -31,6 +31,8 @@ internal sealed partial class PoolMigrationReconciler(
     MigrationFinalizer finalizer,
     AnalysisDueTimes schedule,
     ReplicaRouter replicas,
+    CleanupObserver cleanup,
+    CleanupApplier cleaner,
     ICheckMeasurer measurer,
     IMigrationEventSink events,
     Notifier notifier,
@@ -77,7 +79,7 @@ internal sealed partial class PoolMigrationReconciler(
             migration = withFinalizer;
         }
 
-        var needs = CacheNeeds.In(migration.Status?.Phase);
+        var needs = CacheNeeds.Of(migration.Status);
         if (widened.TryGetValue(key, out var wider))
         {
             needs = needs.Union(wider);
@@ -90,7 +92,7 @@ internal sealed partial class PoolMigrationReconciler(
 
         var configuredRouters = caches.ConfiguredRouters(migration);
         var (decision, nextAnalysisAt) = await DecideAsync(key, migration, needs, configuredRouters, cancellationToken).ConfigureAwait(false);
-        var needed = CacheNeeds.In(decision.Status.Phase);
+        var needed = CacheNeeds.Of(decision.Status);
         if (!needs.Covers(needed))
         {
             // The migration leaves a phase that read less (a retry, a fixed spec): decide again once the caches hold its objects.
@@ -198,7 +200,8 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         metrics.Measured(measurements);
-        var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt, routed, selectingV2, world.Budgets));
+        var present = needs.Cleanup ? cleanup.Present(migration) : null;
+        var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt, routed, selectingV2, world.Budgets, present));
         return (decision, due ? AnalysisSchedule.NextAfter(now, MigrationPlan.From(migration.Spec)) : null);
     }
 
@@ -213,6 +216,9 @@ internal sealed partial class PoolMigrationReconciler(
                     break;
                 case BoundAutoscaler bound:
                     await replicas.BoundAsync(migration, bound, cancellationToken).ConfigureAwait(false);
+                    break;
+                case RemoveObject remove:
+                    await cleaner.ApplyAsync(migration, remove, cancellationToken).ConfigureAwait(false);
                     break;
                 case RouteTraffic route:
                     foreach (var router in configuredRouters)

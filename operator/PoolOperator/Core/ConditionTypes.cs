@@ -16,4 +16,7 @@ internal static class ConditionTypes
     public const string TrafficIsolation = "TrafficIsolation";
     /// <summary>Whether the pools' PodDisruptionBudgets fit the stage (reported, never enforced).</summary>
     public const string DisruptionBudgets = "DisruptionBudgets";
+
+    /// <summary>With <c>spec.completion.cleanup.policy: Delete</c>: True once every object the cleanup names is removed.</summary>
+    public const string CleanedUp = "CleanedUp";
 }

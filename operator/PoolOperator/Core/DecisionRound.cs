@@ -101,6 +101,8 @@ internal sealed class DecisionRound(MigrationInput input)
 
     public void Route(TrafficState traffic) => actions.Add(new RouteTraffic(traffic));
 
+    public void Remove(string kind, string name) => actions.Add(new RemoveObject(kind, name));
+
     // Only future instants: a deadline or window already behind us is judged on every round anyway, and waking
     // "now" for it would requeue without pause for as long as a pause or a short pool holds the migration.
     public void Wake(DateTimeOffset at)
@@ -147,6 +149,8 @@ internal sealed class DecisionRound(MigrationInput input)
         (ScaleDeployment, _) or (_, ScaleDeployment) => false,
         (BoundAutoscaler a, BoundAutoscaler b) => a.Deployment == b.Deployment,
         (BoundAutoscaler, _) or (_, BoundAutoscaler) => false,
+        (RemoveObject a, RemoveObject b) => a == b,
+        (RemoveObject, _) or (_, RemoveObject) => false,
         _ => first.GetType() == second.GetType(),
     };
 }

@@ -112,6 +112,7 @@ internal static class Lifecycle
         status.Pause = null;
         status.PromotedAt = null;
         status.CompletedAt = null;
+        status.Cleanup = null;
         status.V2TemplateHash = round.V2.TemplateHash;
         status.SpecHash = SpecFingerprint.Of(round.Migration.Spec);
         status.Weight ??= 0;

@@ -24,6 +24,7 @@ internal static class MigrationDecider
         if (round.Status.Phase == Phases.Completed)
         {
             round.Status.ObservedGeneration = round.Generation;
+            Cleanup.Continue(round);
             Milestones.Record(round);
             return;
         }

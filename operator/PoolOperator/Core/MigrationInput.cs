@@ -17,6 +17,10 @@ namespace PoolOperator.Core;
 /// null when they are not observed this round.
 /// </param>
 /// <param name="Budgets">The PodDisruptionBudgets covering either pool's pods; reported on, never obeyed.</param>
+/// <param name="PresentForCleanup">
+/// Which objects of a completed migration's pending cleanup still exist (keys of <see cref="CleanupPolicies.Key"/>; an
+/// HTTPRoute counts while some rule still has V1's backendRef to remove); null when they are not observed this round.
+/// </param>
 internal sealed record MigrationInput(
     PoolMigration Migration,
     DeploymentObservation? V1,
@@ -27,4 +31,5 @@ internal sealed record MigrationInput(
     DateTimeOffset? NextAnalysisAt = null,
     IReadOnlyList<RoutedTraffic>? Routed = null,
     IReadOnlyList<string>? ServicesSelectingV2 = null,
-    IReadOnlyList<DisruptionBudget>? Budgets = null);
+    IReadOnlyList<DisruptionBudget>? Budgets = null,
+    IReadOnlySet<string>? PresentForCleanup = null);

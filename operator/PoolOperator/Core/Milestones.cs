@@ -24,7 +24,7 @@ internal static class Milestones
 
         if (status.Phase == Phases.Completed)
         {
-            return [new(MigrationEvent.Normal, "Completed", "Migration completed: V2 serves 100% and V1 is scaled to 0", $"run{run}-completed")];
+            return [new(MigrationEvent.Normal, "Completed", "Migration completed: V2 serves 100% and V1 is scaled to 0", $"run{run}-completed"), .. CleanedUp(status, run)];
         }
 
         if (status.Phase == Phases.Invalid || status.StageIndex is not { } index || index >= plan.Stages.Count)
@@ -54,6 +54,11 @@ internal static class Milestones
 
         return events;
     }
+
+    /// <summary>One Event per object the cleanup removed, found gone or kept.</summary>
+    private static IEnumerable<MigrationEvent> CleanedUp(PoolMigrationStatus status, int run) =>
+        (status.Cleanup?.Objects ?? []).Where(o => o.Outcome is not null).Select(o => new MigrationEvent(
+            MigrationEvent.Normal, "CleanedUp", $"Cleanup after completion: {Core.Cleanup.Done(o)}", $"run{run}-cleanup-{o.Kind}-{o.Name}"));
 
     private static MigrationEvent StageStarted(MigrationPlan plan, PlannedStage stage, int run) =>
         new(MigrationEvent.Normal, "StageStarted", $"Run {run}: stage {stage.Name} started, {TrafficWording.Intended(plan, stage)}", $"run{run}-stage{stage.Index}");

@@ -1,3 +1,4 @@
+using k8s;
 using PoolOperator.Api.V1Alpha1;
 
 namespace PoolOperator.Core;
@@ -80,6 +81,15 @@ internal static class RunHistory
         var run = CurrentRun(round);
         EndOpenStage(round, run, HistoryOutcomes.Passed);
         End(run, HistoryOutcomes.Completed, round.Now);
+    }
+
+    /// <summary>Copies the completed run's cleanup, as the status has it now, into the run's record.</summary>
+    public static void RecordCleanup(DecisionRound round)
+    {
+        if (round.Status.Cleanup is { } cleanup)
+        {
+            CurrentRun(round).Cleanup = KubernetesJson.Deserialize<CleanupStatus>(KubernetesJson.Serialize(cleanup));
+        }
     }
 
     /// <summary>The record of the run the status is in; a migration that began before history was kept gets one now.</summary>

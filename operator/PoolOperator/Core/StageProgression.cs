@@ -141,6 +141,7 @@ internal static class StageProgression
         status.Phase = Phases.Completed;
         status.CompletedAt = round.Now.UtcDateTime;
         status.Message = $"Completed: V2 serves 100% with {round.V2.ReadyReplicas}/{targets.Total} ready; V1 scaled to 0";
+        Cleanup.Begin(round, WindowEnds(round));
     }
 
     /// <summary>Passes a stage whose duration and checks are done: through its gate when it has one, to the next stage or the rollback window.</summary>

@@ -46,6 +46,8 @@ internal static class OperatorApplication
         AddCaches(builder.Services);
         builder.Services.AddSingleton<ClusterObserver>();
         builder.Services.AddSingleton<ReplicaRouter>();
+        builder.Services.AddSingleton<CleanupObserver>();
+        builder.Services.AddSingleton<CleanupApplier>();
         builder.Services.AddSingleton<ITrafficRouter, FlagsRouter>();
         builder.Services.AddSingleton<ITrafficRouter, GatewayApiRouter>();
         builder.Services.AddSingleton<IMigrationEventSink, KubernetesEventSink>();

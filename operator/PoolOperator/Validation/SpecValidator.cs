@@ -63,11 +63,63 @@ public static partial class SpecValidator
             errors.Add(new("spec.completion.rollbackWindowSeconds", $"must be at least 0, got {spec.Completion.RollbackWindowSeconds}"));
         }
 
+        ValidateCleanup(spec, errors);
         ValidateFlags(spec.TrafficRouting?.Flags, errors);
         ValidateGatewayApi(spec.TrafficRouting?.GatewayApi, errors);
         ValidateShadowPath(spec, errors);
         NotificationsValidator.Validate(spec.Notifications, errors);
         return errors;
+    }
+
+    /// <summary>The cleanup after completion: a known policy, a retention of at least 0, and removals of objects the migration names.</summary>
+    private static void ValidateCleanup(PoolMigrationSpec spec, List<SpecProblem> errors)
+    {
+        if (spec.Completion?.Cleanup is not { } cleanup)
+        {
+            return;
+        }
+
+        const string field = "spec.completion.cleanup";
+        if (cleanup.Policy is not (null or CleanupPolicies.ScaleToZero or CleanupPolicies.Delete))
+        {
+            errors.Add(new($"{field}.policy", $"must be {CleanupPolicies.ScaleToZero} or {CleanupPolicies.Delete}, got \"{cleanup.Policy}\""));
+        }
+
+        if (cleanup.RetentionSeconds is < 0)
+        {
+            errors.Add(new($"{field}.retentionSeconds", $"must be at least 0, got {cleanup.RetentionSeconds}"));
+        }
+
+        var deletes = cleanup.Policy == CleanupPolicies.Delete;
+        var routing = spec.TrafficRouting;
+        foreach (var (name, asked) in new[] { ("deleteV1Service", cleanup.DeleteV1Service), ("deleteFlagsConfigMap", cleanup.DeleteFlagsConfigMap), ("removeV1RouteBackend", cleanup.RemoveV1RouteBackend) })
+        {
+            if (asked == true && !deletes)
+            {
+                errors.Add(new($"{field}.{name}", $"applies only with policy {CleanupPolicies.Delete}: with {cleanup.Policy ?? CleanupPolicies.ScaleToZero} the operator deletes nothing"));
+            }
+        }
+
+        if (cleanup.DeleteFlagsConfigMap == true && routing?.Flags is null)
+        {
+            errors.Add(new($"{field}.deleteFlagsConfigMap", "there is no flags ConfigMap to delete: spec.trafficRouting.flags is not set"));
+        }
+
+        if (cleanup.RemoveV1RouteBackend == true && routing?.GatewayApi is null)
+        {
+            errors.Add(new($"{field}.removeV1RouteBackend", "there is no HTTPRoute to edit: spec.trafficRouting.gatewayAPI is not set"));
+        }
+
+        if (cleanup.DeleteV1Service == true && routing?.GatewayApi is null)
+        {
+            errors.Add(new($"{field}.deleteV1Service",
+                "V1's Service is known only from spec.trafficRouting.gatewayAPI.v1Service, which is not set; delete a per-track Service of your own by hand"));
+        }
+        else if (cleanup.DeleteV1Service == true && cleanup.RemoveV1RouteBackend != true)
+        {
+            errors.Add(new($"{field}.deleteV1Service",
+                $"needs removeV1RouteBackend: true, or HTTPRoute \"{routing!.GatewayApi!.HttpRoute}\" keeps a backendRef to the deleted Service \"{routing.GatewayApi.V1Service}\""));
+        }
     }
 
     /// <summary>

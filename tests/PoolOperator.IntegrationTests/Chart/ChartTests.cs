@@ -69,6 +69,24 @@ public sealed class ChartTests(ClusterFixture cluster, ITestOutputHelper output)
                     },
                 });
                 Assert.False(secrets.Status.Allowed, "by default the chart must not let the operator read Secrets of a namespace it was not told about");
+
+                // Deletes: exactly what a cleanup removes (V1's Deployment, HPA, Service, the flags ConfigMap), nothing else.
+                foreach (var (group, resource, allowed) in new[]
+                {
+                    ("apps", "deployments", true), ("autoscaling", "horizontalpodautoscalers", true), ("", "services", true), ("", "configmaps", true),
+                    ("", "pods", false), ("apps", "replicasets", false), ("pooloperator.io", "poolmigrations", false), ("gateway.networking.k8s.io", "httproutes", false),
+                    ("", "secrets", false), ("policy", "poddisruptionbudgets", false),
+                })
+                {
+                    var review = await asOperator.AuthorizationV1.CreateSelfSubjectAccessReviewAsync(new V1SelfSubjectAccessReview
+                    {
+                        Spec = new V1SelfSubjectAccessReviewSpec
+                        {
+                            ResourceAttributes = new V1ResourceAttributes { NamespaceProperty = workNamespace, Verb = "delete", Group = group, Resource = resource },
+                        },
+                    });
+                    Assert.True(review.Status.Allowed == allowed, $"delete {resource}.{group}: allowed {review.Status.Allowed}, expected {allowed}");
+                }
             }
 
             var kit = new MigrationKit(cluster, workNamespace);
@@ -78,10 +96,13 @@ public sealed class ChartTests(ClusterFixture cluster, ITestOutputHelper output)
 
             var migration = MigrationKit.Migration("pool");
             migration.Spec.TrafficRouting = new() { Flags = new() { ConfigMap = "pool-rollout" } };
+            migration.Spec.Completion!.Cleanup = new() { Policy = "Delete", DeleteFlagsConfigMap = true };
             await kit.CreateAsync(migration);
-            var done = await kit.WaitForPhaseAsync("pool", Phases.Completed, TimeSpan.FromSeconds(90));
+            var done = await kit.WaitForAsync("pool", m => m.Status?.Cleanup?.FinishedAt is not null, TimeSpan.FromSeconds(90), "completed and cleaned up");
 
             Assert.Equal(100, done.Status!.Weight);
+            Assert.All(done.Status.Cleanup!.Objects, o => Assert.Equal("Deleted", o.Outcome));
+            Assert.Equal(2, done.Status.Cleanup.Objects.Count);
             // Events are recorded after the status write that shows them: wait for it rather than read once.
             await kit.WaitForEventAsync("pool", "Completed");
         }

@@ -68,6 +68,41 @@ public sealed class CacheReadTests(ClusterFixture cluster, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task ACompletedMigrationWaitingOutItsCleanupRetentionIsReconciledWithoutASingleApiRequest()
+    {
+        var ns = await cluster.CreateNamespaceAsync("noop-retention");
+        var kit = new MigrationKit(cluster, ns);
+        await kit.CreatePoolAsync("pool", Total);
+        var counter = new RequestCounter();
+        await using var instance = await OperatorInstance.StartWithAsync(
+            cluster.ClientConfig,
+            builder => builder.Services.AddSingleton<IKubernetes>(new Kubernetes(cluster.ClientConfig, counter)),
+            $"Operator:Namespaces:0={ns}");
+        var migration = MigrationKit.Migration("pool");
+        migration.Spec.TrafficRouting = new TrafficRoutingSpec { Flags = new FlagsRouting { ConfigMap = "pool-rollout" } };
+        migration.Spec.Completion!.Cleanup = new CleanupSpec { Policy = "Delete", RetentionSeconds = 3600, DeleteFlagsConfigMap = true };
+        await kit.CreateAsync(migration);
+        await kit.WaitForAsync("pool", m => m.Status is { Phase: Phases.Completed, Cleanup.FinishedAt: null }, Timeout, "completed, its cleanup pending");
+
+        await WaitForQuietAsync(counter, TimeSpan.FromSeconds(3));
+        var requestsBefore = counter.Count;
+        var statusBefore = (await kit.GetAsync("pool")).Metadata.ResourceVersion;
+        var controller = instance.Services.GetRequiredService<Controller<NamespacedName>>();
+        for (var i = 0; i < ForcedReconciles; i++)
+        {
+            var started = instance.ReconcilesStarted;
+            controller.Queue.Add(new NamespacedName(ns, "pool"));
+            await cluster.WaitForAsync(() => Task.FromResult(instance.ReconcilesStarted > started && controller.Loop.ActiveReconciles == 0), Timeout, "a forced reconcile done");
+        }
+
+        output.WriteLine($"{ForcedReconciles} reconciles during the retention: {counter.Count - requestsBefore} API requests (watches apart)");
+        Assert.True(counter.Count == requestsBefore, string.Join(", ", counter.Since(requestsBefore)));
+        Assert.Equal(statusBefore, (await kit.GetAsync("pool")).Metadata.ResourceVersion);
+        Assert.NotNull(await kit.Client.CoreV1.ReadNamespacedConfigMapAsync("pool-rollout", ns));
+        Assert.NotNull(await kit.ReadDeploymentAsync("pool-v1"));
+    }
+
+    [Fact]
     public async Task OnlyThePodsOfTheV2UnderMigrationAreCachedAndAMatchExpressionsSelectorFindsThem()
     {
         var ns = await cluster.CreateNamespaceAsync("pods-of-interest");

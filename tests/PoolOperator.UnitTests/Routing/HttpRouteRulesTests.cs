@@ -98,5 +98,37 @@ public sealed class HttpRouteRulesTests
         Assert.True(JsonNode.DeepEquals(elsewhere, HttpRouteRules.Render(elsewhere, Routing, TrafficState.Shift(25, 0, Phases.Progressing))));
     }
 
+    [Fact]
+    public void Cleanup_removes_only_v1s_backend_and_v2_keeps_every_request_of_the_rule()
+    {
+        var completed = HttpRouteRules.Render(Parse(AsWritten), Routing, TrafficState.Shift(100, 0, Phases.Completing));
+        Assert.True(HttpRouteRules.CanRemoveV1(completed, Routing));
+
+        var cleaned = HttpRouteRules.WithoutV1(completed, Routing);
+
+        var backends = cleaned[0]!["backendRefs"]!.AsArray();
+        Assert.Equal(("pool-v2", 100), (Assert.Single(backends)!["name"]!.GetValue<string>(), backends[0]!["weight"]!.GetValue<int>()));
+        Assert.True(JsonNode.DeepEquals(completed[0]!["matches"], cleaned[0]!["matches"]));
+        Assert.True(JsonNode.DeepEquals(completed[0]!["filters"], cleaned[0]!["filters"]));
+        Assert.True(JsonNode.DeepEquals(completed[1], cleaned[1]), "a rule without V1's backend stays as written");
+        Assert.Equal(2, completed[0]!["backendRefs"]!.AsArray().Count);
+        Assert.False(HttpRouteRules.CanRemoveV1(cleaned, Routing));
+    }
+
+    [Fact]
+    public void Cleanup_never_leaves_a_rule_without_a_backend_that_carries_its_requests()
+    {
+        // V1 alone, or beside V2 at weight 0: removing V1 would leave the rule sending its requests nowhere.
+        var rules = Parse("""
+            [
+              {"backendRefs":[{"name":"pool-v1","port":8080,"weight":100}]},
+              {"backendRefs":[{"name":"pool-v1","port":8080,"weight":100},{"name":"pool-v2","port":8080,"weight":0}]}
+            ]
+            """);
+
+        Assert.False(HttpRouteRules.CanRemoveV1(rules, Routing));
+        Assert.True(JsonNode.DeepEquals(rules, HttpRouteRules.WithoutV1(rules, Routing)));
+    }
+
     private static JsonArray Parse(string json) => JsonNode.Parse(json)!.AsArray();
 }

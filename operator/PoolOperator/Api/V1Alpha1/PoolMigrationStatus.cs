@@ -81,6 +81,10 @@ public sealed class PoolMigrationStatus
     [JsonPropertyName("completedAt")]
     public DateTime? CompletedAt { get; set; }
 
+    /// <summary>The completed run's cleanup: what is removed when, and what was; the same record is kept in the run's history.</summary>
+    [JsonPropertyName("cleanup")]
+    public CleanupStatus? Cleanup { get; set; }
+
     /// <summary>
     /// The runs as they happened, oldest first: each stage's start, end, weight, outcome and checks, and the rollback
     /// that ended a run. Bounded: the last 10 runs, fewer when their check values would pass 1,000.

@@ -27,6 +27,10 @@ public sealed class RunRecord
     [JsonPropertyName("promotedAt")]
     public DateTime? PromotedAt { get; set; }
 
+    /// <summary>After a completed run: its cleanup policy, when it was due, and what was removed when.</summary>
+    [JsonPropertyName("cleanup")]
+    public CleanupStatus? Cleanup { get; set; }
+
     [JsonPropertyName("stages")]
     public IList<StageRecord> Stages { get; set; } = [];
 

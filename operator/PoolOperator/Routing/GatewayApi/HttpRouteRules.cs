@@ -68,6 +68,35 @@ internal static class HttpRouteRules
     public static bool RoutesToV1(JsonArray? rules, GatewayApiRouting routing) =>
         (rules ?? []).OfType<JsonObject>().Any(rule => (rule["backendRefs"] as JsonArray ?? []).OfType<JsonObject>().Any(b => IsService(b, routing.V1Service)));
 
+    /// <summary>
+    /// The rules without V1's backendRef, removed only from rules where V2's backendRef has weight, so each such rule keeps
+    /// sending its requests to V2; every other rule, backend, filter and field stays as it is. <paramref name="rules"/> is left as it is.
+    /// </summary>
+    public static JsonArray WithoutV1(JsonArray? rules, GatewayApiRouting routing)
+    {
+        var desired = (JsonArray?)rules?.DeepClone() ?? [];
+        foreach (var rule in desired.OfType<JsonObject>())
+        {
+            if (rule["backendRefs"] is JsonArray backends && RemovableV1(backends, routing) is { } v1)
+            {
+                backends.Remove(v1);
+            }
+        }
+
+        return desired;
+    }
+
+    /// <summary>True while some rule has a V1 backendRef that <see cref="WithoutV1"/> would remove.</summary>
+    public static bool CanRemoveV1(JsonArray? rules, GatewayApiRouting routing) =>
+        (rules ?? []).OfType<JsonObject>().Any(rule => rule["backendRefs"] is JsonArray backends && RemovableV1(backends, routing) is not null);
+
+    private static JsonObject? RemovableV1(JsonArray backends, GatewayApiRouting routing)
+    {
+        var refs = backends.OfType<JsonObject>().ToList();
+        var v1 = refs.FirstOrDefault(b => IsService(b, routing.V1Service));
+        return v1 is not null && refs.Any(b => IsService(b, routing.V2Service) && WeightOf(b) > 0) ? v1 : null;
+    }
+
     /// <summary>A backendRef to the Service <paramref name="name"/> in the route's namespace (group and kind default to core Service).</summary>
     public static bool IsService(JsonObject backend, string name) =>
         backend["name"]?.GetValue<string>() == name

@@ -36,7 +36,7 @@ internal static class MigrationInvariants
         Require(scales.All(s => s.Deployment == spec.V1.Deployment || s.Deployment == spec.V2.Deployment), "scaled a Deployment the migration does not own");
         Require(scales.All(s => s.Replicas >= 0), "negative replicas");
         Require(traffic.Count <= 1, "more than one traffic state in one round");
-        Require(actions.Count == scales.Count + traffic.Count, "unknown action");
+        Require(actions.Count == scales.Count + traffic.Count + actions.OfType<RemoveObject>().Count(), "unknown action");
         Require(round.Decision.RequeueAfter is null || round.Decision.RequeueAfter >= TimeSpan.Zero, "negative requeue");
 
         if (input.SpecErrors.Count > 0)
@@ -45,14 +45,25 @@ internal static class MigrationInvariants
             Require(before.Phase == Phases.Completed || after.Phase == Phases.Invalid, "invalid spec without phase Invalid");
         }
 
+        var removals = actions.OfType<RemoveObject>().ToList();
+        var moves = actions.Where(a => a is not RemoveObject).ToList();
         if (input.V1 is null || input.V2 is null)
         {
-            Require(actions.Count == 0, "acted while a Deployment is missing");
+            Require(moves.Count == 0, "acted while a Deployment is missing");
         }
 
         if (before.Phase == Phases.Completed)
         {
-            Require(actions.Count == 0 && after.Phase == Phases.Completed, "a Completed migration moved or acted");
+            Require(moves.Count == 0 && after.Phase == Phases.Completed, "a Completed migration moved or acted");
+        }
+
+        // Cleanup removes only after completion, once due, objects its status names and has recorded as requested.
+        Require(removals.Count == 0 || (before.Phase == Phases.Completed && before.Cleanup is { Policy: CleanupPolicies.Delete, DueAt: { } due }
+            && AnalysisBook.ToOffset(due) <= input.Now), "removed an object before the cleanup was due, or of a migration not Completed");
+        foreach (var removal in removals)
+        {
+            Require(after.Cleanup?.Objects.Any(o => o.Kind == removal.Kind && o.Name == removal.Name && o.RequestedAt is not null && o.Outcome is null) == true,
+                $"removed {removal.Kind} {removal.Name} without recording the request in status first");
         }
 
         if (before.Original is not null)

@@ -58,11 +58,17 @@ internal sealed class MigrationSimulator
     /// <summary>The verdict each configured check returns when measured; Pass when absent.</summary>
     public Dictionary<string, Verdict> Verdicts { get; } = [];
 
+    /// <summary>The Services of the namespace, by name: the pools' per-track Services to begin with.</summary>
+    public HashSet<string> Services { get; } = [TestMigrations.V1, TestMigrations.V2];
+
     public List<SimulationRound> Rounds { get; } = [];
 
     public List<MigrationEvent> Events { get; } = [];
 
     public List<MigrationAction> Applied { get; } = [];
+
+    /// <summary>Every removal applied, in order, including repeats.</summary>
+    public List<RemoveObject> Removed { get; } = [];
 
     public bool CheckInvariants { get; set; } = true;
 
@@ -90,7 +96,27 @@ internal sealed class MigrationSimulator
             nextAnalysisAt,
             Routed is null ? null : [.. Routed],
             ServicesSelectingV2 is null ? null : [.. ServicesSelectingV2],
-            Budgets is null ? null : [.. Budgets]);
+            Budgets is null ? null : [.. Budgets],
+            PresentForCleanup(migration));
+    }
+
+    /// <summary>As the reconciler observes them: which objects of a pending cleanup still exist.</summary>
+    private HashSet<string>? PresentForCleanup(PoolMigration migration)
+    {
+        if (migration.Status?.Cleanup is not { FinishedAt: null } cleanup)
+        {
+            return null;
+        }
+
+        return [.. cleanup.Objects.Where(o => o.Kind switch
+        {
+            CleanupPolicies.Deployment => V1.Exists && V1.Name == o.Name,
+            CleanupPolicies.HorizontalPodAutoscaler => V1.Autoscaler?.Name == o.Name,
+            CleanupPolicies.Service => Services.Contains(o.Name),
+            CleanupPolicies.ConfigMap => Flags.Exists && Flags.Name == o.Name,
+            CleanupPolicies.HttpRoute => Route.Exists && Route.Name == o.Name && Route.HasV1Backend,
+            _ => false,
+        }).Select(o => CleanupPolicies.Key(o.Kind, o.Name))];
     }
 
     /// <summary>One reconcile round. With <paramref name="crashAfterStatusWrite"/> the status is persisted but no action is applied and no Event recorded.</summary>
@@ -302,6 +328,28 @@ internal sealed class MigrationSimulator
                 if (Migration.Spec.TrafficRouting?.GatewayApi is not null)
                 {
                     Route.Apply(route.Traffic, Migration.Status?.Original?.HttpRoute);
+                }
+
+                break;
+            case RemoveObject remove:
+                Removed.Add(remove);
+                switch (remove.Kind)
+                {
+                    case CleanupPolicies.Deployment:
+                        V1.Exists = false;
+                        break;
+                    case CleanupPolicies.HorizontalPodAutoscaler:
+                        V1.Autoscaler = null;
+                        break;
+                    case CleanupPolicies.Service:
+                        Services.Remove(remove.Name);
+                        break;
+                    case CleanupPolicies.ConfigMap:
+                        Flags.Exists = false;
+                        break;
+                    case CleanupPolicies.HttpRoute:
+                        Route.HasV1Backend = false;
+                        break;
                 }
 
                 break;

@@ -12,6 +12,9 @@ internal sealed class SimulatedRoute(string name)
 
     public int V1Weight { get; set; } = 100;
 
+    /// <summary>Whether V1's backendRef is still in the route's rules (a cleanup removes it).</summary>
+    public bool HasV1Backend { get; set; } = true;
+
     public int V2Weight { get; set; }
 
     /// <summary>Every (V1, V2) weight pair applied, in order.</summary>
