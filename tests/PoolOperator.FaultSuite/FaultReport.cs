@@ -32,6 +32,12 @@ internal sealed class FaultReport(
         Console.WriteLine();
         Console.WriteLine($"== fault suite, {options.Name} run, seed {options.Seed}: {wallClock.TotalSeconds:F0} s in all, {faultClock.TotalSeconds:F0} s from the first migration");
         Console.WriteLine();
+        foreach (var outcome in outcomes)
+        {
+            Console.WriteLine($"   {(outcome.Correct ? "ok   " : "WRONG")} {outcome.Plan.Name}: {outcome.Detail}");
+        }
+
+        Console.WriteLine();
         Console.WriteLine("| Migrations | Expected outcome | Count | Ended as expected | Ended otherwise |");
         Console.WriteLine("|---|---|---:|---:|---:|");
         foreach (var kind in Enum.GetValues<PoolKind>())
@@ -44,7 +50,7 @@ internal sealed class FaultReport(
 
             var wrong = ofKind.Where(o => !o.Correct).ToList();
             var others = wrong.Count == 0 ? "0" : $"{wrong.Count} ({string.Join(", ", wrong.GroupBy(o => o.Phase).Select(g => $"{g.Count()} {g.Key}"))})";
-            Console.WriteLine($"| {Describe(kind)} | {ofKind[0].Plan.ExpectedPhase}{(kind == PoolKind.HangingWebhook ? " (inconclusive, at 25% or less)" : "")} | {ofKind.Count} | {ofKind.Count - wrong.Count} | {others} |");
+            Console.WriteLine($"| {Describe(kind)} | {ofKind[0].Plan.ExpectedPhase}{(kind == PoolKind.HangingWebhook ? " (inconclusive, at 25% or less, replicas held)" : "")} | {ofKind.Count} | {ofKind.Count - wrong.Count} | {others} |");
         }
 
         Console.WriteLine($"| all | | {outcomes.Count} | {outcomes.Count(o => o.Correct)} | {outcomes.Count(o => !o.Correct)} |");
@@ -58,7 +64,7 @@ internal sealed class FaultReport(
         Console.WriteLine($"| conflicting writes of spec.replicas | {conflictingWrites} |");
         Console.WriteLine($"| webhook calls left hanging | {hangingWebhookCalls} |");
         Console.WriteLine($"| watch events judged (PoolMigrations and Deployments) | {checker.EventsSeen} |");
-        Console.WriteLine($"| watch reconnects / relists | {checker.Reconnects} / {checker.Relists} |");
+        Console.WriteLine($"| watch restarts (with retries while the apiserver was down) / relists after 410 Gone | {checker.Reconnects} / {checker.Relists} |");
         foreach (var invariant in Invariants.All)
         {
             Console.WriteLine($"| checks: {invariant} | {checker.Checks.GetValueOrDefault(invariant)} |");

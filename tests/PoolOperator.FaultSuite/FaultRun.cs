@@ -119,14 +119,15 @@ internal sealed class FaultRun(FaultSuiteOptions options, ILoggerFactory loggers
         }
 
         // Kills: one in each equal slice of the window (after the first tenth), at a random point of the slice's first
-        // two thirds, so a killed replica is back before the next kill; the victim is the leader seven times in ten.
+        // two thirds; the victim is the leader seven times in ten and is down 1 to 6 s. The first kill takes the
+        // leader down for longer than its 4 s lease, so every run fails over at least once.
         var start = window * 0.1;
         var slice = (window - start) / options.Kills;
         for (var i = 0; i < options.Kills; i++)
         {
             var at = start + (slice * i) + (slice * (random.NextDouble() * 2 / 3));
-            var leader = random.NextDouble() < 0.7;
-            var downFor = TimeSpan.FromSeconds(1 + (random.NextDouble() * 5));
+            var leader = i == 0 || random.NextDouble() < 0.7;
+            var downFor = TimeSpan.FromSeconds(i == 0 ? 6 + random.NextDouble() : 1 + (random.NextDouble() * 5));
             faults.Add(new ScheduledFault(at, $"SIGKILL the {(leader ? "leader" : "standby")}, start it again {downFor.TotalSeconds:F1} s later",
                 ct => KillAsync(replicas, lease, leader, downFor, ct)));
         }
@@ -278,9 +279,15 @@ internal sealed class FaultRun(FaultSuiteOptions options, ILoggerFactory loggers
             // Terminal: right when it is the expected phase and the replicas are where that phase leaves them.
             "Completed" => new PoolOutcome(pool, phase, pool.ExpectedPhase == phase && v1 == 0 && v2 == MigrationFactory.Replicas, v1 == 0, detail),
             "RolledBack" => new PoolOutcome(pool, phase, pool.ExpectedPhase == phase && v1 == (status?.Original?.V1.Replicas ?? MigrationFactory.Replicas) && v2 == 0, v2 == 0, detail),
-            // A hanging check pauses the migration for good: it must hold at the first stage, paused as inconclusive.
-            "Paused" when pool.Kind == PoolKind.HangingWebhook && status?.Pause?.Reason == "Inconclusive" =>
-                new PoolOutcome(pool, phase, (status.Weight ?? 0) <= 25, true, detail),
+            // A hanging check pauses the migration for good: it must hold at the first stage, paused as inconclusive,
+            // and a paused migration still owns its replicas: once 25% of the traffic is on V2 the pools stand at the
+            // stage's 3 + 1 whatever the conflicting writer set; before, neither pool shrinks below them.
+            "Paused" when pool.Kind == PoolKind.HangingWebhook && status?.Pause?.Reason == "Inconclusive" => status.Weight switch
+            {
+                25 => new PoolOutcome(pool, phase, true, v1 == 3 && v2 == 1, detail),
+                0 or null => new PoolOutcome(pool, phase, v1 >= 3 && v2 >= 1, true, detail),
+                _ => new PoolOutcome(pool, phase, false, true, detail),
+            },
             _ => new PoolOutcome(pool, phase, false, false, detail),
         };
     }
