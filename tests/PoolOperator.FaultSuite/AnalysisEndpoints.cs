@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -19,10 +20,10 @@ internal sealed class AnalysisEndpoints : IAsyncDisposable
     public const string ErrorRatioMetric = "fault_pool_v2_error_ratio";
 
     private readonly WebApplication app;
-    private readonly IReadOnlyDictionary<string, double> errorRatios;
+    private readonly ConcurrentDictionary<string, double> errorRatios;
     private int hangingRequests;
 
-    private AnalysisEndpoints(WebApplication app, IReadOnlyDictionary<string, double> errorRatios)
+    private AnalysisEndpoints(WebApplication app, ConcurrentDictionary<string, double> errorRatios)
     {
         this.app = app;
         this.errorRatios = errorRatios;
@@ -35,7 +36,8 @@ internal sealed class AnalysisEndpoints : IAsyncDisposable
     /// <summary>Webhook calls that arrived and were never answered.</summary>
     public int HangingRequests => Volatile.Read(ref hangingRequests);
 
-    public static async Task<AnalysisEndpoints> StartAsync(IReadOnlyDictionary<string, double> errorRatios, CancellationToken cancellationToken)
+    /// <param name="errorRatios">Each pool's V2 error ratio, read at every scrape: the run may change one while it goes.</param>
+    public static async Task<AnalysisEndpoints> StartAsync(ConcurrentDictionary<string, double> errorRatios, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

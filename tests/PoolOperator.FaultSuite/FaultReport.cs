@@ -130,6 +130,7 @@ internal sealed class FaultReport(
         PoolKind.Healthy => "healthy V2",
         PoolKind.CrashLoop => "V2 crash-looping from the start",
         PoolKind.FailingPrometheus => "V2 failing its Prometheus check",
+        PoolKind.DegradingPrometheus => "V2 failing its Prometheus check from 50% on",
         PoolKind.NeverReady => "V2 never ready",
         PoolKind.HangingWebhook => "webhook check that hangs",
         _ => kind.ToString(),

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -19,6 +20,8 @@ namespace PoolOperator.FaultSuite;
 internal sealed class FaultRun(FaultSuiteOptions options, ILoggerFactory loggers, TimeProvider time)
 {
     private const string Namespace = "faults";
+    private const double GoodErrorRatio = 0.001;
+    private const double BadErrorRatio = 0.5;
 
     private readonly Stopwatch clock = new();
     private readonly Stopwatch total = Stopwatch.StartNew();
@@ -44,7 +47,8 @@ internal sealed class FaultRun(FaultSuiteOptions options, ILoggerFactory loggers
         await using var kubelet = await SimulatedKubelet.StartAsync(client, logger: loggers.CreateLogger("kubelet"), cancellationToken: cancellationToken).ConfigureAwait(false);
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } }, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-        var errorRatios = plans.ToDictionary(p => p.Name, p => p.Kind == PoolKind.FailingPrometheus ? 0.5 : 0.001, StringComparer.Ordinal);
+        var errorRatios = new ConcurrentDictionary<string, double>(
+            plans.Select(p => KeyValuePair.Create(p.Name, p.Kind == PoolKind.FailingPrometheus ? BadErrorRatio : GoodErrorRatio)), StringComparer.Ordinal);
         await using var endpoints = await AnalysisEndpoints.StartAsync(errorRatios, cancellationToken).ConfigureAwait(false);
         await using var prometheus = new PrometheusServer(Path.Combine(work, "prometheus"), endpoints.Address, FreeLoopbackPort());
         await prometheus.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -69,6 +73,8 @@ internal sealed class FaultRun(FaultSuiteOptions options, ILoggerFactory loggers
         }
 
         clock.Start();
+        using var stopDegrading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var degrading = DegradeAtHalfAsync(checker, plans, errorRatios, stopDegrading.Token);
         var running = new List<Task>();
         foreach (var fault in schedule)
         {
@@ -91,6 +97,8 @@ internal sealed class FaultRun(FaultSuiteOptions options, ILoggerFactory loggers
         }
 
         var outcomes = await SettleAsync(client, plans, cancellationToken).ConfigureAwait(false);
+        await stopDegrading.CancelAsync().ConfigureAwait(false);
+        await degrading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var report = new FaultReport(options, outcomes, checker, lease.Failovers.Count, kills, apiServerRestarts, prometheusOutages, writer.Writes,
             endpoints.HangingRequests, faultErrors, clock.Elapsed, total.Elapsed);
         report.Print();
@@ -168,6 +176,26 @@ internal sealed class FaultRun(FaultSuiteOptions options, ILoggerFactory loggers
             }
 
             Console.WriteLine($"   fault step failed: {error}");
+        }
+    }
+
+    /// <summary>Turns a degrading pool's error ratio bad once the checker has seen its migration enter the 50% stage.</summary>
+    private async Task DegradeAtHalfAsync(InvariantChecker checker, IReadOnlyList<PoolPlan> plans, ConcurrentDictionary<string, double> errorRatios, CancellationToken cancellationToken)
+    {
+        var waiting = plans.Where(p => p.Kind == PoolKind.DegradingPrometheus).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        while (waiting.Count > 0 && !cancellationToken.IsCancellationRequested)
+        {
+            foreach (var name in waiting.ToList())
+            {
+                if (checker.Latest(name)?.Status is { StageIndex: >= 1, Weight: >= 50 })
+                {
+                    errorRatios[name] = BadErrorRatio;
+                    waiting.Remove(name);
+                    Log($"{name} reached 50%: its V2 error ratio turns bad");
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

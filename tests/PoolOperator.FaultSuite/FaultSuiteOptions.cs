@@ -49,9 +49,10 @@ internal sealed record FaultSuiteOptions
         Seed = seed,
         Pools = new Dictionary<PoolKind, int>
         {
-            [PoolKind.Healthy] = 8,
+            [PoolKind.Healthy] = 7,
             [PoolKind.CrashLoop] = 3,
-            [PoolKind.FailingPrometheus] = 3,
+            [PoolKind.FailingPrometheus] = 2,
+            [PoolKind.DegradingPrometheus] = 2,
             [PoolKind.NeverReady] = 3,
             [PoolKind.HangingWebhook] = 3,
         },
@@ -74,9 +75,10 @@ internal sealed record FaultSuiteOptions
         Seed = seed,
         Pools = new Dictionary<PoolKind, int>
         {
-            [PoolKind.Healthy] = 4,
+            [PoolKind.Healthy] = 3,
             [PoolKind.CrashLoop] = 1,
             [PoolKind.FailingPrometheus] = 1,
+            [PoolKind.DegradingPrometheus] = 1,
             [PoolKind.NeverReady] = 1,
             [PoolKind.HangingWebhook] = 1,
         },
@@ -124,6 +126,7 @@ internal sealed record FaultSuiteOptions
         PoolKind.Healthy => "healthy",
         PoolKind.CrashLoop => "crashloop",
         PoolKind.FailingPrometheus => "badmetric",
+        PoolKind.DegradingPrometheus => "degrades",
         PoolKind.NeverReady => "neverready",
         PoolKind.HangingWebhook => "hangwebhook",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),

@@ -12,6 +12,12 @@ internal enum PoolKind
     /// <summary>V2 is ready but its Prometheus error ratio is above the check's maximum: the check rolls back.</summary>
     FailingPrometheus,
 
+    /// <summary>
+    /// V2's error ratio is good until the migration enters its 50% stage, then bad: the check rolls back from there,
+    /// with V1 already shrunk, so V1 has to grow back before V2 may go.
+    /// </summary>
+    DegradingPrometheus,
+
     /// <summary>V2 pods run but never pass readiness: the progress deadline rolls back.</summary>
     NeverReady,
 
