@@ -5,8 +5,8 @@ using PoolOperator.FaultSuite;
 // The fault suite: migrations healthy and failing, run by two operator replicas that are killed at random moments,
 // on a control plane whose apiserver restarts, with Prometheus going away and another writer scaling the pools.
 //
-//   dotnet run -c Release --project tests/PoolOperator.FaultSuite               # the full suite (about 10 minutes)
-//   dotnet run -c Release --project tests/PoolOperator.FaultSuite -- --short    # the form CI runs (a few minutes)
+//   dotnet run -c Release --project tests/PoolOperator.FaultSuite               # the full suite (about 5 minutes)
+//   dotnet run -c Release --project tests/PoolOperator.FaultSuite -- --short    # the form CI runs (2-3 minutes)
 //   ... -- --seed 1234        replays a run: the seed fixes the fault times, the victims and the writes
 //   ... -- --keep             keeps the control plane's and the operators' logs
 //
