@@ -85,7 +85,7 @@ internal sealed class MigrationCaches(MigrationInterests interests, ClusterObser
             {
                 var needs = migration.Metadata.DeletionTimestamp is not null
                     ? MigrationFinalizer.Needs
-                    : CacheNeeds.In(migration.Status?.Phase);
+                    : CacheNeeds.Of(migration.Status);
                 Declare(migration, needs);
             }
         }
