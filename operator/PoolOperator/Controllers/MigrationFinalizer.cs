@@ -96,18 +96,13 @@ internal sealed partial class MigrationFinalizer(
         _ => "Deleted before it changed anything: nothing to restore",
     };
 
-    /// <summary>Puts a pool back: its replicas, or for a pool an HPA scales, the HPA's bounds (and zero, when it started switched off).</summary>
+    /// <summary>Puts a pool back: its replicas, or for a pool an HPA scales, the HPA's bounds (its replicas are the HPA's).</summary>
     private async Task RestoreAsync(PoolMigration migration, V1Deployment deployment, OriginalDeployment original, CancellationToken cancellationToken)
     {
         var name = deployment.Name();
         if (original.Autoscaler is { } bounds && observer.AutoscalersOf(migration.Metadata.NamespaceProperty, name) is [var hpa])
         {
             await replicas.BoundAsync(migration, new BoundAutoscaler(name, hpa.Name(), bounds.MinReplicas, bounds.MaxReplicas), cancellationToken).ConfigureAwait(false);
-            if ((original.Replicas == 0) != ((deployment.Spec?.Replicas ?? 1) == 0))
-            {
-                await replicas.ScaleAsync(migration, new ScaleDeployment(name, original.Replicas), cancellationToken).ConfigureAwait(false);
-            }
-
             return;
         }
 

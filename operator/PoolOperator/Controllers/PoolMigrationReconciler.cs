@@ -175,7 +175,7 @@ internal sealed partial class PoolMigrationReconciler(
             if (specErrors.Count == 0 && world.V1Deployment is not null && world.V2Deployment is not null)
             {
                 specErrors.AddRange(SpecValidator.ValidateAgainstCluster(migration.Spec, world.V1Deployment, world.V2Deployment));
-                specErrors.AddRange(AutoscalerValidator.Validate(migration.Spec, world.V1Autoscalers, world.V2Autoscalers, migration.Status?.Original));
+                specErrors.AddRange(AutoscalerValidator.Validate(migration.Spec, world.V1Autoscalers, world.V2Autoscalers, migration.Status?.Original, world.V2Deployment.Spec?.Replicas ?? 1));
             }
         }
 

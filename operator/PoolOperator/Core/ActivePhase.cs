@@ -15,7 +15,7 @@ internal static class ActivePhase
         else if (status.PromotedAt is not null)
         {
             status.Phase = Phases.Completing;
-            status.Message = $"All stages passed; V1 stays warm until {AnalysisBook.ToOffset(status.PromotedAt.Value) + round.Plan.RollbackWindow:u}, then scales to 0";
+            status.Message = $"All stages passed; V1 stays warm until {AnalysisBook.ToOffset(status.PromotedAt.Value) + round.Plan.RollbackWindow:u}, then {(round.V1.Autoscaler is null ? "scales to 0" : $"its HorizontalPodAutoscaler holds it at {Autoscaling.RetiredReplicas} replica")}";
         }
         else if (status.Phase == Phases.AwaitingApproval && status.StageReadyAt is not null)
         {

@@ -95,7 +95,7 @@ internal static class Cleanup
         else if (round.Now < AnalysisBook.ToOffset(cleanup.DueAt!.Value))
         {
             reason = "RetentionPending";
-            message = $"V1 is at 0; {List(pending)} will be removed at {AnalysisBook.ToOffset(cleanup.DueAt.Value):u}";
+            message = $"{Autoscaling.RetiredV1(status.Original?.V1.Autoscaler is not null)}; {List(pending)} will be removed at {AnalysisBook.ToOffset(cleanup.DueAt.Value):u}";
         }
         else
         {

@@ -66,31 +66,18 @@ internal sealed class DecisionRound(MigrationInput input)
 
         if (replicas == 0)
         {
-            // Switched off; its HPA gets its original bounds back for whoever switches the pool on again.
-            if (deployment.SpecReplicas != 0)
-            {
-                actions.Add(new ScaleDeployment(deployment.Name, 0));
-            }
-
-            if (OriginalOf(deployment)?.Autoscaler is { } original)
-            {
-                Bound(deployment, hpa, original.MinReplicas, original.MaxReplicas);
-            }
-
+            // An HPA cannot hold 0 (see Autoscaling.RetiredReplicas): a pool switched off keeps its least, set by its HPA.
+            Bound(deployment, hpa, Autoscaling.RetiredReplicas, Autoscaling.RetiredReplicas);
             return;
         }
 
         Bound(deployment, hpa, replicas, Math.Max(maxReplicas ?? hpa.MaxReplicas, replicas));
-        if (deployment.SpecReplicas == 0)
-        {
-            actions.Add(new ScaleDeployment(deployment.Name, replicas));
-        }
     }
 
     /// <summary>Puts a pool back as <paramref name="original"/> recorded it: its replicas, or its HPA's bounds.</summary>
     public void Restore(DeploymentObservation deployment, OriginalDeployment original)
     {
-        if (deployment.Autoscaler is null || original.Autoscaler is not { } bounds || original.Replicas == 0)
+        if (deployment.Autoscaler is null || original.Autoscaler is not { } bounds)
         {
             Scale(deployment, original.Replicas);
             return;

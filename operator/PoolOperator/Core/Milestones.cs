@@ -24,7 +24,7 @@ internal static class Milestones
 
         if (status.Phase == Phases.Completed)
         {
-            return [new(MigrationEvent.Normal, "Completed", "Migration completed: V2 serves 100% and V1 is scaled to 0", $"run{run}-completed"), .. CleanedUp(status, run)];
+            return [new(MigrationEvent.Normal, "Completed", $"Migration completed: V2 serves 100%; {Autoscaling.RetiredV1(status.Original?.V1.Autoscaler is not null)}", $"run{run}-completed"), .. CleanedUp(status, run)];
         }
 
         if (status.Phase == Phases.Invalid || status.StageIndex is not { } index || index >= plan.Stages.Count)

@@ -130,7 +130,7 @@ internal static class StageProgression
 
     private static void CompleteAfterWindow(DecisionRound round, StageTargets targets)
     {
-        if (targets.V1 != 0 || round.V1.SpecReplicas != 0)
+        if (targets.V1 != 0 || (round.V1.SpecReplicas != 0 && !Autoscaling.Retired(round.V1)))
         {
             round.Wake(WindowEnds(round));
             return;
@@ -140,7 +140,7 @@ internal static class StageProgression
         var status = round.Status;
         status.Phase = Phases.Completed;
         status.CompletedAt = round.Now.UtcDateTime;
-        status.Message = $"Completed: V2 serves 100% with {round.V2.ReadyReplicas}/{targets.Total} ready; V1 scaled to 0";
+        status.Message = $"Completed: V2 serves 100% with {round.V2.ReadyReplicas}/{targets.Total} ready; {Autoscaling.RetiredV1(round.V1.Autoscaler is not null)}";
         Cleanup.Begin(round, WindowEnds(round));
     }
 

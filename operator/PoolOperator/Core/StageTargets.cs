@@ -28,6 +28,7 @@ internal sealed record StageTargets(PlannedStage Stage, bool Completing, int Tot
             maxima = (round.V1.Autoscaler?.MaxReplicas ?? v1, round.Status.Original?.V1.Autoscaler?.MaxReplicas ?? v2);
         }
 
+        (v2, maxima.V2) = Autoscaling.V2ForStage(round.Status.Original, stage, stage.Weight == 100 || completing, v2, maxima.V2);
         return new StageTargets(stage, completing, total, v1, v2) { V1Max = Math.Max(maxima.V1, v1), V2Max = Math.Max(maxima.V2, v2) };
     }
 }

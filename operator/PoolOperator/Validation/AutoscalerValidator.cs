@@ -6,8 +6,9 @@ namespace PoolOperator.Validation;
 
 /// <summary>
 /// The rules for pools scaled by HorizontalPodAutoscalers, which only the cluster reveals: each pool has at most one HPA,
-/// none is shared, both pools have one or neither does (V2's HPA takes V1's bounds at completion), capacity then follows
-/// V1's HPA instead of <c>spec.replicas</c>, and V1's maxReplicas can be split for every weighted stage.
+/// none is shared, a V2 under an HPA does not stand at 0 (the HPA would never scale it and the operator leaves its replicas
+/// alone), and with an HPA on V1 capacity follows it instead of <c>spec.replicas</c> and its maxReplicas can be split for
+/// every weighted stage.
 /// </summary>
 internal static class AutoscalerValidator
 {
@@ -15,7 +16,8 @@ internal static class AutoscalerValidator
         PoolMigrationSpec spec,
         IReadOnlyList<V2HorizontalPodAutoscaler> v1Autoscalers,
         IReadOnlyList<V2HorizontalPodAutoscaler> v2Autoscalers,
-        OriginalState? original)
+        OriginalState? original,
+        int? v2Replicas)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var errors = new List<SpecProblem>();
@@ -33,19 +35,17 @@ internal static class AutoscalerValidator
             return errors;
         }
 
-        if (v2Autoscalers.Count == 0)
+        if (v2Autoscalers is [var v2Hpa] && v2Replicas == 0)
         {
             errors.Add(new("spec.v2.deployment",
-                $"V1 Deployment \"{spec.V1.Deployment}\" is scaled by HorizontalPodAutoscaler {Name(v1Autoscalers[0])} but V2 Deployment \"{spec.V2.Deployment}\" " +
-                "has none; give V2 its own HorizontalPodAutoscaler (it takes V1's bounds at completion), or remove V1's"));
-            return errors;
+                $"V2 Deployment \"{spec.V2.Deployment}\" stands at 0 replicas and HorizontalPodAutoscaler {Name(v2Hpa)} scales it: an HPA never scales a " +
+                $"Deployment at 0, and the operator leaves its replicas to the HPA; give V2 at least the HPA's minReplicas ({v2Hpa.Spec.MinReplicas ?? 1}), " +
+                "or leave spec.replicas out of its manifest"));
         }
 
         if (v1Autoscalers.Count == 0)
         {
-            errors.Add(new("spec.v1.deployment",
-                $"V2 Deployment \"{spec.V2.Deployment}\" is scaled by HorizontalPodAutoscaler {Name(v2Autoscalers[0])} but V1 Deployment \"{spec.V1.Deployment}\" " +
-                "has none; the stages share out V1's HPA bounds, so give V1 one too, or remove V2's"));
+            // V2 alone: its floor follows the stages' shares of V1's replicas, which any bounds can take.
             return errors;
         }
 
@@ -54,7 +54,7 @@ internal static class AutoscalerValidator
         if (spec.Replicas is { } replicas)
         {
             errors.Add(new("spec.replicas",
-                $"must be unset when HorizontalPodAutoscalers scale the pools (got {replicas}): capacity follows V1's HPA {Name(v1)} ({min}..{max} replicas)"));
+                $"must be unset when a HorizontalPodAutoscaler scales V1 (got {replicas}): capacity follows V1's HPA {Name(v1)} ({min}..{max} replicas)"));
         }
 
         for (var i = 0; i < spec.Stages.Count; i++)

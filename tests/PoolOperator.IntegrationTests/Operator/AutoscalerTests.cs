@@ -39,16 +39,15 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
 
         var done = await kit.WaitForPhaseAsync("pool", Phases.Completed, Timeout);
         output.WriteLine($"completed: {done.Status!.Message}");
+        Assert.EndsWith("V1 kept at 1 replica by its HorizontalPodAutoscaler (bounds 1..1: an HPA cannot hold 0)", done.Status.Message, StringComparison.Ordinal);
         Assert.Equal((4, 12), await hpas.BoundsAsync("pool-v2"));
-        Assert.Equal((4, 12), await hpas.BoundsAsync("pool-v1"));
+        Assert.Equal((1, 1), await hpas.BoundsAsync("pool-v1"));
         await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas == 4, Timeout, "V2 scaled by its HPA to its new floor of 4");
+        await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas == 1, Timeout, "V1 scaled by its HPA to its retired 1");
 
-        // V1's replicas changed only as its autoscaler chose, then to zero once the rollback window passed; V2 was
-        // switched on from zero at its floor, and from then on moved only as its autoscaler chose.
-        Assert.Equal([5, 0], ReplicaHistory(recorder, "pool-v1"));
-        Assert.Equal([0, 2, 3, 4], ReplicaHistory(recorder, "pool-v2"));
-        Assert.Contains(("pool-v2", 3), hpas.Writes);
-        Assert.Contains(("pool-v2", 4), hpas.Writes);
+        // Each Deployment's replicas changed only as its autoscaler chose, V1 to 1 once the rollback window passed.
+        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [5, 1]);
+        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [3, 4]);
     }
 
     [Fact]
@@ -64,10 +63,10 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
         await kit.AnnotateAsync("pool", ActionAnnotations.Abort, "abort-1");
         await kit.WaitForPhaseAsync("pool", Phases.RolledBack, Timeout);
         await cluster.WaitForAsync(async () => await hpas.BoundsAsync("pool-v2") == (1, 3), Timeout, "V2's HPA back at 1..3 once drained");
-        await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas == 0, Timeout, "V2 switched off again, as it was");
 
         Assert.Equal((4, 12), await hpas.BoundsAsync("pool-v1"));
-        Assert.Equal([5], ReplicaHistory(recorder, "pool-v1"));
+        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [5]);
+        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [3]);
     }
 
     [Fact]
@@ -89,31 +88,95 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
 
         Assert.Equal((4, 12), await hpas.BoundsAsync("pool-v1"));
         Assert.Equal((1, 3), await hpas.BoundsAsync("pool-v2"));
-        Assert.Equal(0, (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas);
-        Assert.Equal([5], ReplicaHistory(recorder, "pool-v1"));
+        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [5]);
+        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [3]);
     }
 
     [Fact]
-    public async Task AnHpaOnV1AloneIsInvalidAndNothingIsTouched()
+    public async Task AV2AtZeroUnderAnHpaIsInvalidAndNothingIsTouched()
     {
         var ns = await cluster.CreateNamespaceAsync("hpa-invalid");
         var kit = new MigrationKit(cluster, ns);
         await kit.CreatePoolAsync("pool", 4);
         await using var hpas = await AutoscalerStandIn.StartAsync(kit.Client, ns);
         await hpas.CreateAsync("pool-v1", "pool-v1", 4, 12);
+        await hpas.CreateAsync("pool-v2", "pool-v2", 2, 6);
         await using var instance = await OperatorInstance.StartAsync(cluster.ClientConfig, settings: $"Operator:Namespaces:0={ns}");
         await kit.CreateAsync(MigrationKit.Migration("pool"));
 
         var invalid = await kit.WaitForPhaseAsync("pool", Phases.Invalid, Timeout);
         output.WriteLine(invalid.Status!.Message);
-        Assert.Contains("spec.v2.deployment: V1 Deployment \"pool-v1\" is scaled by HorizontalPodAutoscaler pool-v1 but V2 Deployment \"pool-v2\" has none", invalid.Status.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.v2.deployment: V2 Deployment \"pool-v2\" stands at 0 replicas and HorizontalPodAutoscaler pool-v2 scales it", invalid.Status.Message, StringComparison.Ordinal);
+        Assert.Contains("give V2 at least the HPA's minReplicas (2), or leave spec.replicas out of its manifest", invalid.Status.Message, StringComparison.Ordinal);
         Assert.Contains(await kit.EventsAsync("pool"), e => e.Reason == "InvalidSpec" && e.Type == "Warning");
         Assert.Equal((4, 12), await hpas.BoundsAsync("pool-v1"));
+        Assert.Equal((2, 6), await hpas.BoundsAsync("pool-v2"));
         Assert.Equal(0, (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas);
     }
 
+    [Fact]
+    public async Task WithAnHpaOnV1OnlyV2TakesTheStagesShareOfV1sSizeAndV1sHpaIsRetiredAtOne()
+    {
+        var ns = await cluster.CreateNamespaceAsync("hpa-v1-only");
+        var kit = new MigrationKit(cluster, ns);
+        await kit.CreatePoolAsync("pool", 4);
+        await using var hpas = await AutoscalerStandIn.StartAsync(kit.Client, ns);
+        await hpas.CreateAsync("pool-v1", "pool-v1", 4, 12);
+        hpas.Load("pool-v1", 6);
+        await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas == 6, Timeout, "V1 at the 6 replicas its autoscaler chose");
+        await using var recorder = await WatchRecorder<V1Deployment>.StartAsync(ResourceSources.Deployments(kit.Client), ns, Stopwatch.StartNew());
+        await using var instance = await OperatorInstance.StartAsync(cluster.ClientConfig, settings: $"Operator:Namespaces:0={ns}");
+        var migration = MigrationKit.Migration("pool", Stages.Weighted("half", 50, "4s"), Stages.Weighted("full", 100, "1s"));
+        migration.Spec.Completion = new CompletionSpec { RollbackWindowSeconds = 2 };
+        await kit.CreateAsync(migration);
+
+        // Half of the 6 V1's HPA had chosen goes to V2; V1's HPA keeps the rest of 4..12 and scales within it.
+        await kit.WaitForAsync("pool", m => m.Status?.StageName == "half" && m.Status.Weight == 50 && m.Status.StageReadyAt is not null, Timeout, "stage half in place");
+        await cluster.WaitForAsync(async () => await hpas.BoundsAsync("pool-v1") == (2, 6), Timeout, "V1's HPA at half's share, 2..6");
+        Assert.Equal(3, (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas);
+        hpas.Load("pool-v1", 4);
+        await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas == 4, Timeout, "V1 at the 4 its autoscaler chose as load fell");
+
+        var done = await kit.WaitForPhaseAsync("pool", Phases.Completed, Timeout);
+        output.WriteLine($"completed: {done.Status!.Message}");
+        Assert.Equal(6, (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas);
+        Assert.Equal((1, 1), await hpas.BoundsAsync("pool-v1"));
+        await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas == 1, Timeout, "V1 scaled by its HPA to its retired 1");
+        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [6, 4, 1]);
+    }
+
+    [Fact]
+    public async Task WithAnHpaOnV2OnlyItsFloorFollowsTheStagesAndCarriesV1sReplicasAtCompletion()
+    {
+        var ns = await cluster.CreateNamespaceAsync("hpa-v2-only");
+        var kit = new MigrationKit(cluster, ns);
+        await kit.CreatePoolAsync("pool", 4);
+        await kit.Client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch(new { spec = new { replicas = 1 } }, V1Patch.PatchType.MergePatch), "pool-v2", ns);
+        await using var hpas = await AutoscalerStandIn.StartAsync(kit.Client, ns);
+        await hpas.CreateAsync("pool-v2", "pool-v2", 1, 3);
+        await using var recorder = await WatchRecorder<V1Deployment>.StartAsync(ResourceSources.Deployments(kit.Client), ns, Stopwatch.StartNew());
+        await using var instance = await OperatorInstance.StartAsync(cluster.ClientConfig, settings: $"Operator:Namespaces:0={ns}");
+        var migration = MigrationKit.Migration("pool", Stages.Weighted("half", 50, "4s"), Stages.Weighted("full", 100, "1s"));
+        migration.Spec.Completion = new CompletionSpec { RollbackWindowSeconds = 2 };
+        await kit.CreateAsync(migration);
+
+        // Half of V1's 4: V2's HPA floor 2, its own ceiling 3; its load asks for 3 and gets it.
+        await cluster.WaitForAsync(async () => await hpas.BoundsAsync("pool-v2") == (2, 3), Timeout, "V2's HPA at half's share, 2..3");
+        await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas == 2, Timeout, "V2 scaled by its HPA to its new floor of 2");
+        hpas.Load("pool-v2", 3);
+        await kit.WaitForAsync("pool", m => m.Status?.StageName == "half" && m.Status.Weight == 50 && m.Status.StageReadyAt is not null, Timeout, "stage half in place");
+        await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas == 3, Timeout, "V2 at the 3 its autoscaler chose");
+
+        var done = await kit.WaitForPhaseAsync("pool", Phases.Completed, Timeout);
+        output.WriteLine($"completed: {done.Status!.Message}");
+        Assert.Equal((4, 4), await hpas.BoundsAsync("pool-v2"));
+        Assert.Equal(0, (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas);
+        await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas == 4, Timeout, "V2 scaled by its HPA to V1's 4");
+        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [1, 2, 3, 4]);
+    }
+
     /// <summary>
-    /// V1 with 4 ready pods and an HPA (4..12) whose load asks for 5; V2 at zero with an HPA (1..3) whose load asks for 3;
+    /// V1 with 4 ready pods and an HPA (4..12) whose load asks for 5; V2 deployed at 1 with an HPA (1..3) whose load asks for 3;
     /// a recorder of every Deployment version from the moment V1 stands at its autoscaler's 5.
     /// </summary>
     private async Task<(MigrationKit Kit, AutoscalerStandIn Hpas, WatchRecorder<V1Deployment> Deployments)> StartPoolAsync(string prefix)
@@ -124,10 +187,12 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
         var hpas = await AutoscalerStandIn.StartAsync(kit.Client, ns);
         output.WriteLine($"HPAs served as autoscaling/{hpas.Version}");
         await hpas.CreateAsync("pool-v1", "pool-v1", 4, 12);
+        await kit.Client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch(new { spec = new { replicas = 1 } }, V1Patch.PatchType.MergePatch), "pool-v2", ns);
         await hpas.CreateAsync("pool-v2", "pool-v2", 1, 3);
         hpas.Load("pool-v1", 5);
         hpas.Load("pool-v2", 3);
         await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas == 5, Timeout, "V1 at the 5 replicas its autoscaler chose");
+        await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas == 3, Timeout, "V2 at the 3 replicas its autoscaler chose");
         var recorder = await WatchRecorder<V1Deployment>.StartAsync(ResourceSources.Deployments(kit.Client), ns, Stopwatch.StartNew());
         return (kit, hpas, recorder);
     }
@@ -138,6 +203,15 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
         var half = await kit.WaitForAsync("pool", m => m.Status?.StageName == "half" && m.Status.Weight == 50 && m.Status.StageReadyAt is not null, Timeout, "stage half in place");
         await cluster.WaitForAsync(async () => await hpas.BoundsAsync("pool-v1") == (2, 6) && await hpas.BoundsAsync("pool-v2") == (2, 6), Timeout, "both HPAs at half's share, 2..6");
         return half;
+    }
+
+    /// <summary>The Deployment's replicas went through <paramref name="expected"/>, and every change was the autoscaler's.</summary>
+    private static void AssertOnlyTheAutoscalerScaled(WatchRecorder<V1Deployment> recorder, AutoscalerStandIn hpas, string deployment, int[] expected)
+    {
+        var history = ReplicaHistory(recorder, deployment);
+        Assert.Equal(expected, history);
+        var byAutoscaler = hpas.Writes.Where(w => w.Deployment == deployment).Select(w => w.Replicas).ToList();
+        Assert.All(history.Skip(1), replicas => Assert.Contains(replicas, byAutoscaler));
     }
 
     /// <summary>The successive spec.replicas of one Deployment, as the watch delivered them, repeats collapsed.</summary>

@@ -105,6 +105,66 @@ public sealed class NotificationTests(ClusterFixture cluster, ITestOutputHelper 
         Assert.Equal(Phases.Completed, done.Status!.Phase);
     }
 
+    [Fact]
+    public async Task EachMilestoneIsDeliveredExactlyOnceWhileLeadershipMovesBetweenOperatorReplicas()
+    {
+        var ns = await cluster.CreateNamespaceAsync("notify-leader");
+        var kit = new MigrationKit(cluster, ns);
+        await kit.CreatePoolAsync("pool", 2);
+        await using var webhook = await Receiver.StartAsync();
+        await kit.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "notify-urls" },
+            StringData = new Dictionary<string, string> { ["webhook"] = $"{webhook.Address}/hook" },
+        }, ns);
+        var migration = MigrationKit.Migration("pool", Stages.Weighted("half", 50, "1s", approval: true), Stages.Weighted("full", 100, "1s", approval: true));
+        migration.Spec.Notifications = new NotificationsSpec { Targets = [Target("ops-webhook", "webhook", "webhook")] };
+
+        await using var a = await OperatorInstance.StartAsync(cluster.ClientConfig, leaderElection: true, LeaderSettings(ns, "a"));
+        await cluster.WaitForAsync(() => Task.FromResult(a.Election.IsLeader), Timeout, "a to lead");
+        await using var b = await OperatorInstance.StartAsync(cluster.ClientConfig, leaderElection: true, LeaderSettings(ns, "b"));
+        await cluster.WaitForAsync(() => Task.FromResult(b.Election.CurrentLeader == "a"), Timeout, "b to see a leading");
+        await kit.CreateAsync(migration);
+        await WaitDeliveredAsync(kit, webhook, "run1-stage0-gate");
+
+        // a goes between the first gate and its approval: b leads the second stage and its gate.
+        await a.StopAsync();
+        await cluster.WaitForAsync(() => Task.FromResult(b.Election.IsLeader), Timeout, "b to lead");
+        await using var c = await OperatorInstance.StartAsync(cluster.ClientConfig, leaderElection: true, LeaderSettings(ns, "c"));
+        await cluster.WaitForAsync(() => Task.FromResult(c.Election.CurrentLeader == "b"), Timeout, "c to see b leading");
+        await kit.AnnotateAsync("pool", ActionAnnotations.Approve, "go-1");
+        await WaitDeliveredAsync(kit, webhook, "run1-stage1-gate");
+
+        // b goes between the second gate and its approval: c leads to completion.
+        await b.StopAsync();
+        await cluster.WaitForAsync(() => Task.FromResult(c.Election.IsLeader), Timeout, "c to lead");
+        await kit.AnnotateAsync("pool", ActionAnnotations.Approve, "go-2");
+        await kit.WaitForPhaseAsync("pool", Phases.Completed, Timeout);
+        await WaitDeliveredAsync(kit, webhook, "run1-completed");
+
+        output.WriteLine($"webhook received: {string.Join(", ", webhook.Keys)}; a reconciled {a.ReconcilesStarted}, b {b.ReconcilesStarted}, c {c.ReconcilesStarted} times");
+        Assert.True(b.ReconcilesStarted > 0 && c.ReconcilesStarted > 0, "every replica led part of the migration");
+        Assert.Equal(["run1-completed", "run1-stage0", "run1-stage0-gate", "run1-stage1", "run1-stage1-gate"], webhook.Keys.Order(StringComparer.Ordinal));
+    }
+
+    private static string[] LeaderSettings(string ns, string identity) =>
+    [
+        .. FastDeliverySettings,
+        $"Operator:Namespaces:0={ns}",
+        $"Operator:LeaseNamespace={ns}",
+        $"Operator:Identity={identity}",
+        "Operator:LeaseDuration=00:00:04",
+        "Operator:RenewDeadline=00:00:03",
+        "Operator:RetryPeriod=00:00:00.500",
+    ];
+
+    /// <summary>Waits until the webhook received the milestone and the migration's status records its delivery.</summary>
+    private async Task WaitDeliveredAsync(MigrationKit kit, Receiver webhook, string key)
+    {
+        await cluster.WaitForAsync(() => Task.FromResult(webhook.Keys.Contains(key)), Timeout, $"{key} delivered to the webhook");
+        await kit.WaitForAsync("pool", m => (m.Status?.Notifications?.Sent ?? []).Contains($"ops-webhook/{key}"), Timeout, $"{key}'s delivery recorded");
+    }
+
     private static NotificationTarget Target(string name, string type, string key) =>
         new() { Name = name, Type = type, UrlSecretRef = new SecretKeyReference { Name = "notify-urls", Key = key } };
 

@@ -52,9 +52,9 @@ public sealed class AutoscalerTests
             return s.Phase == Phases.Completed;
         });
 
-        // The only replica count written is switching V1 off once the rollback window passed.
-        Assert.Equal([new ScaleDeployment(V1, 0)], sim.AppliedOf<ScaleDeployment>());
-        Assert.Equal(0, sim.V1.SpecReplicas);
+        // Not even to retire V1: its HPA holds it at the least it can.
+        Assert.Empty(sim.AppliedOf<ScaleDeployment>());
+        Assert.Equal(1, sim.V1.SpecReplicas);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class AutoscalerTests
     }
 
     [Fact]
-    public void Completion_hands_v2s_hpa_v1s_original_bounds_and_switches_v1_off_with_its_own_bounds_restored()
+    public void Completion_hands_v2s_hpa_v1s_original_bounds_and_retires_v1_at_the_least_its_hpa_can_hold()
     {
         var sim = Autoscaled();
         sim.RunUntil(s =>
@@ -124,12 +124,13 @@ public sealed class AutoscalerTests
         });
 
         Assert.Equal((4, 20), Bounds(sim.V2));
-        Assert.Equal((4, 20), Bounds(sim.V1));
-        Assert.Equal(0, sim.V1.SpecReplicas);
+        Assert.Equal((1, 1), Bounds(sim.V1));
+        Assert.EndsWith("V1 kept at 1 replica by its HorizontalPodAutoscaler (bounds 1..1: an HPA cannot hold 0)", sim.Status.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("V1 scaled to 0", sim.Status.Message, StringComparison.Ordinal);
 
-        // Switched off, V1's HPA leaves it at zero.
         sim.RunFor(TimeSpan.FromMinutes(2));
-        Assert.Equal(0, sim.V1.SpecReplicas);
+        Assert.Equal(1, sim.V1.SpecReplicas);
+        Assert.Empty(sim.AppliedOf<ScaleDeployment>());
     }
 
     [Fact]
@@ -148,16 +149,132 @@ public sealed class AutoscalerTests
     }
 
     [Fact]
-    public void A_v2_at_zero_is_switched_on_at_its_floor_and_back_off_on_rollback()
+    public void With_an_hpa_on_v1_only_v2_takes_the_stages_share_of_v1s_size_and_v1s_bounds_shrink_behind_the_traffic()
     {
-        var sim = Autoscaled(v2Replicas: 0);
-        sim.RunUntilStageReady("canary-5");
-        Assert.Equal(1, sim.V2.SpecReplicas);
+        var sim = V1Autoscaled();
+        var seen = new Dictionary<string, ((int, int) V1, int V2)>();
+        sim.RunUntil(s =>
+        {
+            s.ApproveWhenWaiting();
+            if (s.Status.StageReadyAt is not null && s.Status.PromotedAt is null)
+            {
+                seen[s.Status.StageName!] = (Bounds(s.V1), s.V2.SpecReplicas);
+            }
 
+            return s.Phase == Phases.Completed;
+        });
+
+        // V1's HPA had chosen 6 when the migration began: V2's shares are of 6, V1's bounds the rest of 4..20.
+        Assert.Equal(6, sim.Status.Original!.V1.Replicas);
+        Assert.Equal(((4, 20), 6), seen["shadow"]);
+        Assert.Equal(((3, 19), 1), seen["canary-5"]);
+        Assert.Equal(((3, 15), 2), seen["canary-25"]);
+        Assert.Equal(((2, 10), 3), seen["half"]);
+        Assert.Equal(6, sim.V2.SpecReplicas);
+        Assert.Equal((1, 1), Bounds(sim.V1));
+        Assert.DoesNotContain(sim.AppliedOf<ScaleDeployment>(), a => a.Deployment == V1);
+    }
+
+    [Fact]
+    public void With_an_hpa_on_v1_only_a_rollback_restores_v1s_bounds_and_switches_v2_off()
+    {
+        var sim = V1Autoscaled();
+        sim.RunUntilStageReady("canary-25");
+        sim.Verdicts[ErrorRate] = Verdict.Fail;
+        sim.RunUntilPhase(Phases.RolledBack);
+
+        Assert.Equal((4, 20), Bounds(sim.V1));
+        Assert.Equal(0, sim.V2.SpecReplicas);
+        Assert.DoesNotContain(sim.AppliedOf<ScaleDeployment>(), a => a.Deployment == V1);
+    }
+
+    [Fact]
+    public void With_an_hpa_on_v2_only_its_floor_is_the_stages_share_of_v1s_replicas_and_completion_keeps_v1s_capacity()
+    {
+        var sim = V2Autoscaled();
+        var seen = new Dictionary<string, (int V1, (int, int) V2)>();
+        sim.RunUntil(s =>
+        {
+            s.ApproveWhenWaiting();
+            if (s.Status.StageReadyAt is not null && s.Status.PromotedAt is null)
+            {
+                seen[s.Status.StageName!] = (s.V1.SpecReplicas, Bounds(s.V2));
+            }
+
+            return s.Phase == Phases.Completed;
+        });
+
+        // V1's 8 replicas: V2's floor is the stage's share of 8 (never below its own 2), its ceiling its own 5 or that floor.
+        Assert.Equal((8, (8, 8)), seen["shadow"]);
+        Assert.Equal((7, (2, 5)), seen["canary-5"]);
+        Assert.Equal((6, (2, 5)), seen["canary-25"]);
+        Assert.Equal((4, (4, 5)), seen["half"]);
+        Assert.Equal((8, 8), Bounds(sim.V2));
+        Assert.Equal(0, sim.V1.SpecReplicas);
+        Assert.DoesNotContain(sim.AppliedOf<ScaleDeployment>(), a => a.Deployment == V2);
+    }
+
+    [Fact]
+    public void With_an_hpa_on_v2_only_an_abort_restores_its_bounds_and_v1s_replicas()
+    {
+        var sim = V2Autoscaled();
+        sim.RunUntilStageReady("half");
         sim.Request(ActionAnnotations.Abort);
         sim.RunUntilPhase(Phases.RolledBack);
-        Assert.Equal(0, sim.V2.SpecReplicas);
-        Assert.Equal((1, 3), Bounds(sim.V2));
+
+        Assert.Equal((2, 5), Bounds(sim.V2));
+        Assert.Equal(8, sim.V1.SpecReplicas);
+        Assert.DoesNotContain(sim.AppliedOf<ScaleDeployment>(), a => a.Deployment == V2);
+    }
+
+    [Theory]
+    [InlineData(5, 100, 5, 5)]
+    [InlineData(5, 3, 1, 1)]
+    [InlineData(25, 6, 2, 2)]
+    [InlineData(50, 7, 4, 4)]
+    public void With_an_hpa_on_v1_only_v2s_share_rounds_up_and_is_both_floor_and_ceiling(int weight, int v1Size, int floor, int ceiling)
+    {
+        var original = new OriginalState
+        {
+            V1 = new OriginalDeployment { Deployment = V1, Replicas = v1Size, Autoscaler = new OriginalAutoscaler { Name = V1Hpa, MinReplicas = 1, MaxReplicas = 200 } },
+            V2 = new OriginalDeployment { Deployment = V2, Replicas = 0 },
+        };
+        var stage = MigrationPlan.From(Standard(spec => spec.Stages = [Weight("w", weight, "1m"), Weight("full", 100, "1m")]).Spec).Stages[0];
+
+        Assert.Equal((floor, ceiling), Autoscaling.V2ForStage(original, stage, full: false, 0, 0));
+        Assert.Equal((v1Size, v1Size), Autoscaling.V2ForStage(original, stage, full: true, 0, 0));
+    }
+
+    [Theory]
+    [InlineData(1, 2, 6, 2, 6)]
+    [InlineData(5, 2, 6, 5, 6)]
+    [InlineData(9, 2, 6, 9, 9)]
+    public void With_an_hpa_on_v2_only_its_floor_never_drops_below_its_own_and_its_ceiling_never_below_the_floor(int share, int min, int max, int floor, int ceiling)
+    {
+        var original = new OriginalState
+        {
+            V1 = new OriginalDeployment { Deployment = V1, Replicas = 10 },
+            V2 = new OriginalDeployment { Deployment = V2, Replicas = min, Autoscaler = new OriginalAutoscaler { Name = V2Hpa, MinReplicas = min, MaxReplicas = max } },
+        };
+        var stage = MigrationPlan.From(Standard().Spec).Stages[1];
+
+        Assert.Equal((floor, ceiling), Autoscaling.V2ForStage(original, stage, full: false, share, share));
+    }
+
+    /// <summary>V1 at 6 replicas, chosen by its HPA (4..20); V2 without an HPA, at 0.</summary>
+    private static MigrationSimulator V1Autoscaled()
+    {
+        var sim = new MigrationSimulator(Standard(), v1Replicas: 6, v2Replicas: 0) { CheckInvariants = false };
+        sim.V1.Autoscaler = new SimulatedAutoscaler(V1Hpa, 4, 20);
+        return sim;
+    }
+
+    /// <summary>V1 at 8 replicas without an HPA; V2 at 2 with an HPA (2..5).</summary>
+    private static MigrationSimulator V2Autoscaled()
+    {
+        var sim = new MigrationSimulator(Standard(), v1Replicas: 8, v2Replicas: 2) { CheckInvariants = false };
+        sim.V2.Autoscaler = new SimulatedAutoscaler(V2Hpa, 2, 5);
+        return sim;
     }
 
     private static MigrationSimulator Autoscaled(MigrationStage[]? stages = null, int v2Replicas = 1)

@@ -15,31 +15,41 @@ public sealed class AutoscalerValidatorTests
     [Fact]
     public void No_hpas_and_one_hpa_per_pool_are_valid()
     {
-        Assert.Empty(AutoscalerValidator.Validate(Spec(), [], [], null));
-        Assert.Empty(AutoscalerValidator.Validate(Spec(), [Hpa("v1-hpa", V1, 4, 20)], [Hpa("v2-hpa", V2, 1, 3)], null));
+        Assert.Empty(AutoscalerValidator.Validate(Spec(), [], [], null, 1));
+        Assert.Empty(AutoscalerValidator.Validate(Spec(), [Hpa("v1-hpa", V1, 4, 20)], [Hpa("v2-hpa", V2, 1, 3)], null, 1));
     }
 
     [Fact]
-    public void An_hpa_on_v1_only_asks_for_one_on_v2()
+    public void An_hpa_on_one_pool_only_is_valid()
     {
-        var error = Assert.Single(AutoscalerValidator.Validate(Spec(), [Hpa("v1-hpa", V1, 4, 20)], [], null));
+        Assert.Empty(AutoscalerValidator.Validate(Spec(), [Hpa("v1-hpa", V1, 4, 20)], [], null, 0));
+        Assert.Empty(AutoscalerValidator.Validate(Spec(), [], [Hpa("v2-hpa", V2, 1, 3)], null, 1));
+    }
+
+    [Fact]
+    public void Spec_replicas_may_be_set_when_only_v2_has_an_hpa()
+    {
+        var spec = Spec();
+        spec.Replicas = 6;
+
+        Assert.Empty(AutoscalerValidator.Validate(spec, [], [Hpa("v2-hpa", V2, 1, 3)], null, 1));
+    }
+
+    [Fact]
+    public void A_v2_at_zero_under_an_hpa_is_invalid_and_names_the_fix()
+    {
+        var error = Assert.Single(AutoscalerValidator.Validate(Spec(), [], [Hpa("v2-hpa", V2, 2, 6)], null, 0));
 
         Assert.Equal("spec.v2.deployment", error.Field);
-        Assert.Contains("scaled by HorizontalPodAutoscaler v1-hpa but V2 Deployment \"session-pool-v2\" has none", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void An_hpa_on_v2_only_asks_for_one_on_v1()
-    {
-        var error = Assert.Single(AutoscalerValidator.Validate(Spec(), [], [Hpa("v2-hpa", V2, 1, 3)], null));
-
-        Assert.Equal("spec.v1.deployment", error.Field);
+        Assert.Contains("V2 Deployment \"session-pool-v2\" stands at 0 replicas and HorizontalPodAutoscaler v2-hpa scales it", error.Message, StringComparison.Ordinal);
+        Assert.Contains("give V2 at least the HPA's minReplicas (2), or leave spec.replicas out of its manifest", error.Message, StringComparison.Ordinal);
+        Assert.Single(AutoscalerValidator.Validate(Spec(), [Hpa("v1-hpa", V1, 4, 20)], [Hpa("v2-hpa", V2, 2, 6)], null, 0));
     }
 
     [Fact]
     public void Two_hpas_on_one_pool_are_named()
     {
-        var error = Assert.Single(AutoscalerValidator.Validate(Spec(), [Hpa("a", V1, 2, 4), Hpa("b", V1, 2, 4)], [Hpa("c", V2, 1, 2)], null));
+        var error = Assert.Single(AutoscalerValidator.Validate(Spec(), [Hpa("a", V1, 2, 4), Hpa("b", V1, 2, 4)], [Hpa("c", V2, 1, 2)], null, 1));
 
         Assert.Equal("spec.v1.deployment", error.Field);
         Assert.Contains("a, b all target Deployment \"session-pool-v1\"", error.Message, StringComparison.Ordinal);
@@ -50,7 +60,7 @@ public sealed class AutoscalerValidatorTests
     {
         var shared = Hpa("shared", V1, 2, 4);
 
-        var error = Assert.Single(AutoscalerValidator.Validate(Spec(), [shared], [shared], null));
+        var error = Assert.Single(AutoscalerValidator.Validate(Spec(), [shared], [shared], null, 1));
 
         Assert.Contains("shared targets both pools", error.Message, StringComparison.Ordinal);
     }
@@ -61,7 +71,7 @@ public sealed class AutoscalerValidatorTests
         var spec = Spec();
         spec.Replicas = 10;
 
-        var error = Assert.Single(AutoscalerValidator.Validate(spec, [Hpa("v1-hpa", V1, 4, 20)], [Hpa("v2-hpa", V2, 1, 3)], null));
+        var error = Assert.Single(AutoscalerValidator.Validate(spec, [Hpa("v1-hpa", V1, 4, 20)], [Hpa("v2-hpa", V2, 1, 3)], null, 1));
 
         Assert.Equal("spec.replicas", error.Field);
         Assert.Contains("capacity follows V1's HPA v1-hpa (4..20 replicas)", error.Message, StringComparison.Ordinal);
@@ -70,7 +80,7 @@ public sealed class AutoscalerValidatorTests
     [Fact]
     public void A_max_too_small_to_split_for_a_weight_names_the_stage_and_the_smallest_max_that_works()
     {
-        var error = Assert.Single(AutoscalerValidator.Validate(Spec(75), [Hpa("v1-hpa", V1, 1, 2)], [Hpa("v2-hpa", V2, 1, 1)], null));
+        var error = Assert.Single(AutoscalerValidator.Validate(Spec(75), [Hpa("v1-hpa", V1, 1, 2)], [Hpa("v2-hpa", V2, 1, 1)], null, 1));
 
         Assert.Equal("spec.stages[1].weight", error.Field);
         Assert.Contains("maxReplicas 2, which cannot be split for weight 75", error.Message, StringComparison.Ordinal);
@@ -83,7 +93,7 @@ public sealed class AutoscalerValidatorTests
         var original = new OriginalState { V1 = new OriginalDeployment { Autoscaler = new OriginalAutoscaler { Name = "v1-hpa", MinReplicas = 4, MaxReplicas = 20 } } };
 
         // Mid-migration V1's HPA stands at its 75% share, 1..5: judged on that it could not express the stage.
-        Assert.Empty(AutoscalerValidator.Validate(Spec(75), [Hpa("v1-hpa", V1, 1, 5)], [Hpa("v2-hpa", V2, 3, 15)], original));
+        Assert.Empty(AutoscalerValidator.Validate(Spec(75), [Hpa("v1-hpa", V1, 1, 5)], [Hpa("v2-hpa", V2, 3, 15)], original, 1));
     }
 
     [Fact]
