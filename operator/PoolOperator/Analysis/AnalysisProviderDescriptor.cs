@@ -16,6 +16,8 @@ internal abstract class AnalysisProviderDescriptor<TSpec, TProvider> : IAnalysis
 
     public virtual string? OwnVerdict => null;
 
+    public virtual string CredentialsPath => Name;
+
     /// <summary>The check's section of this provider; null when the check does not use it.</summary>
     public abstract TSpec? SpecOf(AnalysisCheck check);
 

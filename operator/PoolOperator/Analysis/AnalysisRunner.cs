@@ -12,6 +12,7 @@ namespace PoolOperator.Analysis;
 internal sealed class AnalysisRunner(
     IEnumerable<IAnalysisProvider> providers,
     IOptions<AnalysisOptions> options,
+    CredentialResolver credentialResolver,
     TimeProvider timeProvider,
     ILogger<AnalysisRunner> logger) : ICheckMeasurer
 {
@@ -29,6 +30,38 @@ internal sealed class AnalysisRunner(
 
         var measurements = await Task.WhenAll(checks.Select(check => MeasureOneAsync(check, @namespace, context, ct))).ConfigureAwait(false);
         return measurements;
+    }
+
+    public async Task<IReadOnlyList<SpecProblem>> CredentialProblemsAsync(IReadOnlyList<AnalysisCheck> checks, string @namespace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        var problems = new List<SpecProblem>();
+        for (var i = 0; i < checks.Count; i++)
+        {
+            foreach (var provider in providers.Where(provider => provider.Descriptor.IsUsedBy(checks[i])))
+            {
+                var references = provider.Descriptor.Credentials(checks[i]);
+                var path = $"spec.analysis.checks[{i}].{provider.Descriptor.CredentialsPath}";
+                // One reference at a time, so the problem names the field that points at the missing object or key.
+                (string Field, CredentialReferences Only)[] each =
+                [
+                    ("bearerTokenSecretRef", new(BearerToken: references.BearerToken)),
+                    ("basicAuthSecretRef", new(BasicAuth: references.BasicAuth)),
+                    ("caSecretRef", new(CaSecret: references.CaSecret)),
+                    ("caConfigMapRef", new(CaConfigMap: references.CaConfigMap)),
+                ];
+                foreach (var (field, only) in each.Where(reference => !reference.Only.IsEmpty))
+                {
+                    var resolution = await credentialResolver.ResolveAsync(@namespace, only, cancellationToken).ConfigureAwait(false);
+                    if (resolution.Problem is { } problem)
+                    {
+                        problems.Add(new($"{path}.{field}", problem));
+                    }
+                }
+            }
+        }
+
+        return problems;
     }
 
     private async Task<Measurement> MeasureOneAsync(AnalysisCheck check, string @namespace, MeasurementContext context, CancellationToken ct)

@@ -27,7 +27,10 @@ internal static class AnalysisServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         // Polly owns timeouts; header values (Authorization) are never logged, whatever the host's log level.
+        // Redirects are not followed: a check's credentials go only to the address it names, never to a host a
+        // response points at.
         services.AddHttpClient(AnalysisHttpClients.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .RedactLoggedHeaders(_ => true);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HttpClientFactoryOptions>, CaHttpClientConfigurator>());
 

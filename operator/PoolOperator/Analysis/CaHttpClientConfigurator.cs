@@ -22,6 +22,7 @@ internal sealed class CaHttpClientConfigurator(CaTrustStore caTrustStore) : ICon
         options.HttpClientActions.Add(client => client.Timeout = Timeout.InfiniteTimeSpan);
         options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = new SocketsHttpHandler
         {
+            AllowAutoRedirect = false,
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, chain, errors) => CaTrustStore.Validate(ca, certificate, chain, errors) },
         });
     }

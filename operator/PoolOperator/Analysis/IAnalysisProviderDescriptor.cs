@@ -29,6 +29,9 @@ internal interface IAnalysisProviderDescriptor
     /// <summary>The Secrets and ConfigMaps the check's section refers to.</summary>
     CredentialReferences Credentials(AnalysisCheck check);
 
+    /// <summary>Where the credential references sit below the check, e.g. <c>prometheus</c>; the section itself by default.</summary>
+    string CredentialsPath => Name;
+
     /// <summary>Reports the problems of the check's section of this provider; called only for checks that use it.</summary>
     void Validate(ProviderValidationContext context);
 }

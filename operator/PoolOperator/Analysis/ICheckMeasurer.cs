@@ -7,4 +7,11 @@ namespace PoolOperator.Analysis;
 internal interface ICheckMeasurer
 {
     Task<IReadOnlyList<Measurement>> MeasureAllAsync(IReadOnlyList<AnalysisCheck> checks, string @namespace, MeasurementContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The Secrets, ConfigMaps and keys the checks name that cannot be read now, each as a problem of the field naming
+    /// it; empty when all are there.
+    /// </summary>
+    Task<IReadOnlyList<SpecProblem>> CredentialProblemsAsync(IReadOnlyList<AnalysisCheck> checks, string @namespace, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SpecProblem>>([]);
 }

@@ -50,6 +50,15 @@ internal sealed class ProviderValidationContext(
     public void ConfigMapKey(ConfigMapKeyReference? reference, string name) =>
         SpecValidator.ValidateKeyReference(reference?.Name, reference?.Key, reference is not null, Field(name), "ConfigMap", errors);
 
+    /// <summary>Reports the second of two references set together when the provider can use only one of them.</summary>
+    public void OneOf(object? first, string firstName, object? second, string secondName)
+    {
+        if (first is not null && second is not null)
+        {
+            Add(Field(secondName), $"set either {firstName} or {secondName}, not both");
+        }
+    }
+
     public void SecretName(LocalObjectReference? reference, string name)
     {
         if (reference is not null && !KubernetesNames.IsDns1123Subdomain(reference.Name))

@@ -179,6 +179,13 @@ internal sealed partial class PoolMigrationReconciler(
             }
         }
 
+        // Before anything is touched, a Secret or key a check names but nobody created is bad input, not a measurement
+        // that is inconclusive after V2 was already scaled up. Once the migration runs, the check reports it instead.
+        if (specErrors.Count == 0 && migration.Status?.Original is null && migration.Spec.Analysis?.Checks is { Count: > 0 } checks)
+        {
+            specErrors.AddRange(await measurer.CredentialProblemsAsync([.. checks], migration.Metadata.NamespaceProperty, cancellationToken).ConfigureAwait(false));
+        }
+
         // A router's missing object is found before anything is scaled; a revert goes on without it (there is nothing to put back).
         if (specErrors.Count == 0 && needs.Routers && !Phases.IsIn(Phases.Reverting, migration.Status?.Phase))
         {

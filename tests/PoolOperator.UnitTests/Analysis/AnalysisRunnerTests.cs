@@ -47,7 +47,7 @@ public sealed class AnalysisRunnerTests
     {
         // A generous budget: on a loaded machine the provider's task may start late, and this test is about the message.
         var runner = new AnalysisRunner([new ScriptedProvider(_ => throw new InvalidOperationException("boom"))],
-            Options.Create(Options1s with { DefaultTimeout = TimeSpan.FromSeconds(30) }), TimeProvider.System, NullLogger<AnalysisRunner>.Instance);
+            Options.Create(Options1s with { DefaultTimeout = TimeSpan.FromSeconds(30) }), Resolver(), TimeProvider.System, NullLogger<AnalysisRunner>.Instance);
 
         var measurements = await runner.MeasureAllAsync([Named("a")], Namespace, Context, CancellationToken.None);
 
@@ -97,7 +97,10 @@ public sealed class AnalysisRunnerTests
     }
 
     private static AnalysisRunner Runner(params IAnalysisProvider[] providers) =>
-        new(providers, Options.Create(Options1s), TimeProvider.System, NullLogger<AnalysisRunner>.Instance);
+        new(providers, Options.Create(Options1s), Resolver(), TimeProvider.System, NullLogger<AnalysisRunner>.Instance);
+
+    private static CredentialResolver Resolver() =>
+        new(new InMemorySecretSource(), new CaTrustStore(), Options.Create(new AnalysisOptions()), TimeProvider.System);
 
     private static AnalysisCheck Named(string name) => new() { Name = name, Webhook = new WebhookCheck { Url = "http://x" } };
 

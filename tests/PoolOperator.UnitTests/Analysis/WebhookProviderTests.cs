@@ -16,7 +16,7 @@ public sealed class WebhookProviderTests
     [InlineData(HttpStatusCode.Created, Verdict.Pass)]
     [InlineData(HttpStatusCode.Accepted, Verdict.Pass)]
     [InlineData(HttpStatusCode.NoContent, Verdict.Pass)]
-    [InlineData(HttpStatusCode.MovedPermanently, Verdict.Fail)]
+    [InlineData(HttpStatusCode.MovedPermanently, Verdict.Inconclusive)]
     [InlineData(HttpStatusCode.BadRequest, Verdict.Fail)]
     [InlineData(HttpStatusCode.NotFound, Verdict.Fail)]
     [InlineData(HttpStatusCode.Conflict, Verdict.Fail)]

@@ -437,9 +437,7 @@ public sealed class SpecValidatorTests
                 Address = "https://prometheus.monitoring:9090",
                 Query = "up",
                 BearerTokenSecretRef = new() { Name = "prom-token", Key = "token" },
-                BasicAuthSecretRef = new() { Name = "prom-basic" },
                 CaSecretRef = new() { Name = "prom-ca", Key = "ca.crt" },
-                CaConfigMapRef = new() { Name = "prom-ca", Key = "ca.crt" },
             },
         })));
 

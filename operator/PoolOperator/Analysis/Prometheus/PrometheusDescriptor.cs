@@ -33,6 +33,8 @@ internal sealed class PrometheusDescriptor : AnalysisProviderDescriptor<Promethe
         context.SecretKey(spec.CaSecretRef, "caSecretRef");
         context.ConfigMapKey(spec.CaConfigMapRef, "caConfigMapRef");
         context.SecretName(spec.BasicAuthSecretRef, "basicAuthSecretRef");
+        context.OneOf(spec.BearerTokenSecretRef, "bearerTokenSecretRef", spec.BasicAuthSecretRef, "basicAuthSecretRef");
+        context.OneOf(spec.CaSecretRef, "caSecretRef", spec.CaConfigMapRef, "caConfigMapRef");
         context.Bounds();
         ValidateBaseline(spec, context);
     }

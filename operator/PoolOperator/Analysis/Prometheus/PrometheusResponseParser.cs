@@ -14,6 +14,11 @@ internal static class PrometheusResponseParser
             return PrometheusQueryResult.NoNumber("response is too large; the query must return a single series");
         }
 
+        if (response.IsRedirect)
+        {
+            return PrometheusQueryResult.NoNumber(response.RedirectMessage("Prometheus"));
+        }
+
         JsonDocument document;
         try
         {
@@ -22,7 +27,7 @@ internal static class PrometheusResponseParser
         catch (JsonException)
         {
             return PrometheusQueryResult.NoNumber(response.IsSuccess
-                ? "response is not Prometheus API JSON"
+                ? NotPrometheusJson(response)
                 : $"Prometheus answered {response.StatusCode} {response.ReasonPhrase}: {response.Snippet()}".TrimEnd(' ', ':'));
         }
 
@@ -36,7 +41,7 @@ internal static class PrometheusResponseParser
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return PrometheusQueryResult.NoNumber("response is not Prometheus API JSON");
+            return PrometheusQueryResult.NoNumber(NotPrometheusJson(response));
         }
 
         var status = String(root, "status");
@@ -122,6 +127,10 @@ internal static class PrometheusResponseParser
         _ when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) => number,
         _ => null,
     };
+
+    // A proxy's login page or an HTML error page says so in its content type; name it, and the start of the body.
+    private static string NotPrometheusJson(HttpAttemptResult response) =>
+        $"response is not Prometheus API JSON (content type {response.ContentType ?? "none"}): {response.Snippet(80)}".TrimEnd(' ', ':');
 
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String ? property.GetString() : null;

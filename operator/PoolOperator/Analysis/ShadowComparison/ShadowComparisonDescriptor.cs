@@ -20,6 +20,8 @@ internal sealed class ShadowComparisonDescriptor : AnalysisProviderDescriptor<Sh
 
     public override string OwnVerdict => "passes when at most maxMismatchRatio of the shadow comparisons mismatched";
 
+    public override string CredentialsPath => "shadowComparison.prometheus";
+
     public override ShadowComparisonCheck? SpecOf(AnalysisCheck check) => check?.ShadowComparison;
 
     /// <summary>The window the spec asks for, or the default; null when the spec's text is no positive duration.</summary>
@@ -63,6 +65,8 @@ internal sealed class ShadowComparisonDescriptor : AnalysisProviderDescriptor<Sh
             context.SecretKey(prometheus.CaSecretRef, "prometheus.caSecretRef");
             context.ConfigMapKey(prometheus.CaConfigMapRef, "prometheus.caConfigMapRef");
             context.SecretName(prometheus.BasicAuthSecretRef, "prometheus.basicAuthSecretRef");
+            context.OneOf(prometheus.BearerTokenSecretRef, "prometheus.bearerTokenSecretRef", prometheus.BasicAuthSecretRef, "prometheus.basicAuthSecretRef");
+            context.OneOf(prometheus.CaSecretRef, "prometheus.caSecretRef", prometheus.CaConfigMapRef, "prometheus.caConfigMapRef");
         }
 
         context.Bounds();

@@ -65,9 +65,12 @@ internal sealed class WebhookProvider(
                 budget,
                 attemptToken => SendAsync(uri, payload, credentials, attemptToken),
                 cancellationToken).ConfigureAwait(false);
+            // A redirect is where the webhook lives, not what it thinks of V2: inconclusive, like a wrong address.
             measurement = response.IsSuccess
                 ? Result(Verdict.Pass, $"webhook answered {response.StatusCode} {response.ReasonPhrase}".TrimEnd())
-                : Result(Verdict.Fail, $"webhook answered {response.StatusCode} {response.ReasonPhrase}: {response.Snippet()}".TrimEnd(' ', ':'));
+                : response.IsRedirect
+                    ? Result(Verdict.Inconclusive, response.RedirectMessage("webhook"))
+                    : Result(Verdict.Fail, $"webhook answered {response.StatusCode} {response.ReasonPhrase}: {response.Snippet()}".TrimEnd(' ', ':'));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
