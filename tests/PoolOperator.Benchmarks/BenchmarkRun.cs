@@ -283,6 +283,29 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
             .Select(n => standIn.Replicas(NewNamespace, n + "-v2"))
             .Where(r => r is { Replicas: 0 } seen && seen.Since >= from)
             .Select(r => Since(r!.Value.Since)).ToList();
+        // The call that completes the streak, and how long the operator took from it to a status saying it fired.
+        var calls = webhook.Calls();
+        var limitCalls = new List<double>();
+        var callToTrigger = new List<double>();
+        foreach (var name in names)
+        {
+            var failing = calls.TryGetValue($"{NewNamespace}/{name}", out var all) ? all.Where(c => c >= from).ToList() : [];
+            if (failing.Count < Figures.FailureLimit)
+            {
+                continue;
+            }
+
+            limitCalls.Add(Since(failing[Figures.FailureLimit - 1]));
+            if (tracker.Read(NewNamespace, name, s => s.PhaseFirstSeen.TryGetValue("RollingBack", out var at) ? at : (DateTimeOffset?)null) is { } trigger)
+            {
+                callToTrigger.Add((trigger - failing[Figures.FailureLimit - 1]).TotalSeconds);
+            }
+        }
+
+        Put(Figures.BreachLimitCallP50, Percentiles.Of(limitCalls, 50));
+        Put(Figures.BreachLimitCallMax, limitCalls.Count > 0 ? limitCalls.Max() : null);
+        Put(Figures.BreachCallToTriggerP50, Percentiles.Of(callToTrigger, 50));
+        Put(Figures.BreachCallToTriggerMax, callToTrigger.Count > 0 ? callToTrigger.Max() : null);
         Put(Figures.BreachLimit, Figures.BreachTargetSeconds);
         Put(Figures.BreachTriggerP50, Percentiles.Of(triggered, 50));
         Put(Figures.BreachTriggerMax, triggered.Count > 0 ? triggered.Max() : null);

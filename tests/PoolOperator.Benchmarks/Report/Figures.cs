@@ -32,6 +32,10 @@ internal static class Figures
     public const string LatencyRequestsPerReconcile = "latency.requestsPerReconcile";
 
     public const string BreachLimit = "breach.limit";
+    public const string BreachLimitCallP50 = "breach.limitCall.p50";
+    public const string BreachLimitCallMax = "breach.limitCall.max";
+    public const string BreachCallToTriggerP50 = "breach.callToTrigger.p50";
+    public const string BreachCallToTriggerMax = "breach.callToTrigger.max";
     public const string BreachTriggerP50 = "breach.trigger.p50";
     public const string BreachTriggerMax = "breach.trigger.max";
     public const string BreachV2P50 = "breach.v2.p50";
@@ -168,6 +172,10 @@ internal static class Figures
         new(AnalysisMeanInterval, "analysis", "Mean interval the call rate allows (migrations ÷ calls per minute)", "s", 1, "≤ 33 s", _ => new Target(Comparison.AtMost, AnalysisIntervalSeconds * 1.1)),
 
         new(BreachLimit, "breach", "Configured interval × failureLimit + 5 s", "s", 0),
+        new(BreachLimitCallP50, "breach", "Check starts failing → the failureLimit-th failing call arrives, p50", "s", 1),
+        new(BreachLimitCallMax, "breach", "Check starts failing → the failureLimit-th failing call arrives, max", "s", 1),
+        new(BreachCallToTriggerP50, "breach", "That call → a watch sees RollingBack, p50", "s", 1),
+        new(BreachCallToTriggerMax, "breach", "That call → a watch sees RollingBack, max", "s", 1),
         new(BreachTriggerP50, "breach", "Check starts failing → a watch sees RollingBack, p50", "s", 1),
         new(BreachTriggerMax, "breach", "Check starts failing → a watch sees RollingBack, max", "s", 1),
         new(BreachV2P50, "breach", "Check starts failing → V2 Deployment back to its original replicas, p50", "s", 1),

@@ -98,7 +98,10 @@ internal static class MarkdownReport
             `spec.replicas` back at its original 0 (the replicas router's traffic is V2's share of the replicas). The
             target is interval × failureLimit + 5 s = 95 s for every migration: the first failed measurement can come up
             to one interval after the breach, the limit needs failureLimit of them in a row, and 5 s is left for the
-            revert itself. The audit log counts the operator's writes until the last migration is `RolledBack`.
+            revert itself. The check server's own record of each call splits the time in two: until the call that
+            completes the streak of failureLimit failures arrives (the analysis schedule), and from that call until the
+            status says the trigger fired (the operator's round and its status write). The audit log counts the
+            operator's writes until the last migration is `RolledBack`.
             """),
     ];
 
