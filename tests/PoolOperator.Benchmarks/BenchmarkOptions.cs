@@ -8,7 +8,8 @@ internal sealed record BenchmarkOptions
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/PoolOperator.Benchmarks -- <scenario> [options]
 
-        Scenarios: all (default) | floor | idle | restart | transition | convergence | memory | analysis,
+        Scenarios: all (default) | floor | peer | idle | latency | restart | transition | convergence | memory
+                   | analysis | breach,
                    or several joined by commas (idle,restart)
                    report: only rewrite docs/benchmarks.md from docs/benchmarks.json
 
@@ -22,7 +23,7 @@ internal sealed record BenchmarkOptions
           --no-report          print the figures only; leave docs/benchmarks.md and docs/benchmarks.json alone
         """;
 
-    public static readonly IReadOnlyList<string> Scenarios = ["floor", "idle", "restart", "transition", "convergence", "memory", "analysis"];
+    public static readonly IReadOnlyList<string> Scenarios = ["floor", "peer", "idle", "latency", "restart", "transition", "convergence", "memory", "analysis", "breach"];
 
     public required IReadOnlySet<string> Selected { get; init; }
 
@@ -49,6 +50,12 @@ internal sealed record BenchmarkOptions
     public TimeSpan AnalysisWindow => Quick ? TimeSpan.FromMinutes(2) : TimeSpan.FromMinutes(5);
 
     public int FloorSamples => 200;
+
+    /// <summary>Sequential changes timed by the latency and peer scenarios.</summary>
+    public int LatencySamples => 100;
+
+    /// <summary>How many objects those changes cycle over (each is changed back and forth).</summary>
+    public int LatencyObjects => Math.Min(Migrations, 50);
 
     public bool Runs(string scenario) => Selected.Contains(scenario);
 

@@ -23,6 +23,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
     private const string NewNamespace = "bench-new";
     private const string UnrelatedNamespace = "bench-unrelated";
     private const string FloorNamespace = "bench-floor";
+    private const string PeerNamespace = "bench-peer";
 
     /// <summary>
     /// Where the control plane's directory goes: apart from other local control planes, whose start-up removes
@@ -42,8 +43,8 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
 
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var needsIdleSet = options.Runs("idle") || options.Runs("restart") || options.Runs("transition") || options.Runs("convergence") || options.Runs("memory");
-        var needsNewSet = options.Runs("convergence") || options.Runs("analysis");
+        var needsIdleSet = options.Runs("idle") || options.Runs("latency") || options.Runs("restart") || options.Runs("transition") || options.Runs("convergence") || options.Runs("memory");
+        var needsNewSet = options.Runs("convergence") || options.Runs("analysis") || options.Runs("breach");
 
         Say("locating the control-plane binaries");
         var binaries = await ControlPlaneBinaries.LocateAsync(logger, cancellationToken).ConfigureAwait(false);
@@ -68,12 +69,17 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         using var client = new Kubernetes(plane.AdminConfig);
         var cluster = new BenchCluster(client, time);
         await cluster.InstallCrdsAsync(Path.Combine(repositoryRoot, "crds"), cancellationToken).ConfigureAwait(false);
-        await using var standIn = await DeploymentStatusStandIn.StartAsync(client, time, logger, cancellationToken).ConfigureAwait(false);
+        await using var standIn = await DeploymentStatusStandIn.StartAsync(client, time, logger, PeerNamespace, cancellationToken).ConfigureAwait(false);
         await using var tracker = await MigrationTracker.StartAsync(client, time, logger, cancellationToken).ConfigureAwait(false);
 
         if (options.Runs("floor"))
         {
             await MeasureFloorAsync(cluster, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Runs("peer"))
+        {
+            await MeasurePeerAsync(cluster, plane, binaries, cancellationToken).ConfigureAwait(false);
         }
 
         OperatorProcess? operatorProcess = null;
@@ -102,6 +108,11 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
                     await MeasureIdleAsync(operatorProcess, tracker, audit, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (options.Runs("latency"))
+                {
+                    await MeasureStatusLatencyAsync(operatorProcess, cluster, tracker, audit, names, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (options.Runs("memory") && options.UnrelatedPods > 0)
                 {
                     await MeasureUnrelatedPodsAsync(operatorProcess, cluster, cancellationToken).ConfigureAwait(false);
@@ -114,7 +125,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
 
                 if (options.Runs("transition"))
                 {
-                    await MeasureTransitionAsync(cluster, tracker, audit, names, cancellationToken).ConfigureAwait(false);
+                    await MeasureTransitionAsync(operatorProcess, cluster, tracker, audit, names, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -125,10 +136,15 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
                 Say($"creating {N} pools in {NewNamespace}");
                 await cluster.CreatePoolsAsync(NewNamespace, names, cancellationToken).ConfigureAwait(false);
                 operatorProcess ??= await StartOperatorAsync(operatorKubeconfig, plane.WorkingDirectory, null, tracker, cancellationToken).ConfigureAwait(false);
-                await MeasureNewMigrationsAsync(cluster, tracker, webhook, names, cancellationToken).ConfigureAwait(false);
+                await MeasureNewMigrationsAsync(operatorProcess, cluster, tracker, audit, webhook, names, cancellationToken).ConfigureAwait(false);
                 if (options.Runs("analysis"))
                 {
                     await MeasureAnalysisIntervalAsync(webhook, names, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (options.Runs("breach"))
+                {
+                    await MeasureBreachAsync(operatorProcess, tracker, standIn, audit, webhook, names, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -156,6 +172,176 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         Put(Figures.PatchP99, Percentiles.Of(patches, 99));
         Put(Figures.WatchP50, Percentiles.Of(deliveries, 50));
         Put(Figures.WatchP99, Percentiles.Of(deliveries, 99));
+    }
+
+    /// <summary>
+    /// Runs the real deployment controller in a second kube-controller-manager, on the same apiserver, before any pool
+    /// exists (it would act on every Deployment of the cluster): Deployments of its own namespace are changed one at a
+    /// time and each change is timed until a watch sees the ReplicaSet write it causes. Stopped again afterwards.
+    /// </summary>
+    private async Task MeasurePeerAsync(BenchCluster cluster, LocalControlPlane plane, ControlPlaneBinaries binaries, CancellationToken cancellationToken)
+    {
+        var objects = options.LatencyObjects;
+        Say($"peer: the deployment controller, {options.LatencySamples} sequential spec changes over {objects} Deployments in {PeerNamespace}");
+        await cluster.CreateNamespaceAsync(PeerNamespace, cancellationToken).ConfigureAwait(false);
+        await DeploymentControllerPeer.CreateDeploymentsAsync(cluster.Client, PeerNamespace, objects, cancellationToken).ConfigureAwait(false);
+        var kubeconfig = Path.Combine(plane.WorkingDirectory, "peer-controller-manager.kubeconfig");
+        plane.WriteKubeconfig(kubeconfig);
+        var peer = PeerControllerManager.Start(binaries.KubeControllerManager, kubeconfig, Path.Combine(plane.WorkingDirectory, "peer-controller-manager.log"));
+        await using (peer.ConfigureAwait(false))
+        {
+            await DeploymentControllerPeer.WaitForReplicaSetsAsync(cluster.Client, PeerNamespace, objects, time, () => peer.HasExited, cancellationToken).ConfigureAwait(false);
+            var samples = await DeploymentControllerPeer.SpecToReplicaSetWriteAsync(cluster.Client, PeerNamespace, objects, options.LatencySamples, cancellationToken).ConfigureAwait(false);
+            Put(Figures.PeerP50, Percentiles.Of(samples, 50));
+            Put(Figures.PeerP99, Percentiles.Of(samples, 99));
+            PutRatio(Figures.PeerFloorRatio, Figures.PeerP99, Figures.WatchP99);
+        }
+
+        await cluster.DeleteNamespaceAsync(PeerNamespace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// With the idle set at its gate, pauses and resumes migrations one at a time as a person would
+    /// (<c>pooloperator.io/paused=true</c>, then removing it), each change timed from sending it until the watch on the
+    /// migrations sees the status show it (phase Paused, then AwaitingApproval again).
+    /// </summary>
+    private async Task MeasureStatusLatencyAsync(
+        OperatorProcess operatorProcess, BenchCluster cluster, MigrationTracker tracker, AuditLog audit, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var objects = options.LatencyObjects;
+        Say($"latency: {options.LatencySamples} sequential pause/resume changes over {objects} migrations, each until a watch sees the status");
+        var samples = new List<double>(options.LatencySamples);
+        var reconcilesBefore = await operatorProcess.ReconcileCountAsync(cancellationToken).ConfigureAwait(false);
+        var from = time.GetUtcNow();
+        // Changes 0 and 1 (one pause and its resume) only prove the path works end to end; they are not counted.
+        const int warmUp = 2;
+        for (var i = 0; i < options.LatencySamples + warmUp; i++)
+        {
+            var name = names[(i / 2) % objects];
+            var pause = i % 2 == 0;
+            var shown = tracker.WhenAsync(IdleNamespace, name, pause ? s => s.Phase == "Paused" : s => s.Phase == "AwaitingApproval");
+            var sentAt = time.GetUtcNow();
+            await cluster.SetPausedAnnotationAsync(IdleNamespace, name, pause, cancellationToken).ConfigureAwait(false);
+            var seenAt = await shown.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            if (i >= warmUp)
+            {
+                samples.Add((seenAt - sentAt).TotalMilliseconds);
+            }
+        }
+
+        var to = time.GetUtcNow();
+        var reconcilesAfter = await operatorProcess.ReconcileCountAsync(cancellationToken).ConfigureAwait(false);
+        var events = await audit.BetweenAsync(from, to, cancellationToken).ConfigureAwait(false);
+        var changes = options.LatencySamples + warmUp;
+        Put(Figures.LatencyP50, Percentiles.Of(samples, 50));
+        Put(Figures.LatencyP99, Percentiles.Of(samples, 99));
+        PutRatio(Figures.LatencyFloorRatio, Figures.LatencyP99, Figures.WatchP99);
+        PutRatio(Figures.LatencyPeerRatioP50, Figures.LatencyP50, Figures.PeerP50);
+        PutRatio(Figures.LatencyPeerRatioP99, Figures.LatencyP99, Figures.PeerP99);
+        Put(Figures.LatencyRequestsPerChange, events.Count / (double)changes);
+        Put(Figures.LatencyWritesPerChange, events.Count(e => e.IsWrite) / (double)changes);
+        Result.Breakdowns["latency"] = Breakdown(events, 1.0 / changes);
+        PutReconcileRates("latency", Figures.LatencyReconcilesPerSecond, Figures.LatencyRequestsPerReconcile, reconcilesBefore, reconcilesAfter, to - from, events);
+        Say($"latency: p50 {Percentiles.Of(samples, 50):0.0} ms, p99 {Percentiles.Of(samples, 99):0.0} ms");
+    }
+
+    /// <summary>
+    /// The new set waits at its gate (5% on V2) with a passing webhook check; the check server then answers 500 to
+    /// every call. Each migration is timed from that moment until a watch sees it RollingBack and RolledBack, and until
+    /// its V2 Deployment is back at its original replicas (0).
+    /// </summary>
+    private async Task MeasureBreachAsync(
+        OperatorProcess operatorProcess,
+        MigrationTracker tracker,
+        DeploymentStatusStandIn standIn,
+        AuditLog audit,
+        WebhookRecorder webhook,
+        IReadOnlyList<string> names,
+        CancellationToken cancellationToken)
+    {
+        Say($"breach: the webhook check of {N} migrations starts failing; waiting until all are RolledBack (target {Figures.BreachTargetSeconds} s)");
+        var v2Before = names.Count(n => standIn.Replicas(NewNamespace, n + "-v2") is { Replicas: > 0 });
+        var reconcilesBefore = await operatorProcess.ReconcileCountAsync(cancellationToken).ConfigureAwait(false);
+        var from = time.GetUtcNow();
+        webhook.StartFailing();
+        await tracker.WaitForAllAsync(NewNamespace, names, s => s.PhaseFirstSeen.ContainsKey("RolledBack"), ScaledTimeout, "are RolledBack", cancellationToken).ConfigureAwait(false);
+        var allRolledBack = time.GetUtcNow();
+        var reconcilesAfter = await operatorProcess.ReconcileCountAsync(cancellationToken).ConfigureAwait(false);
+        var started = time.GetTimestamp();
+        while (names.Any(n => standIn.Replicas(NewNamespace, n + "-v2") is not { Replicas: 0 }) && time.GetElapsedTime(started) < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken).ConfigureAwait(false);
+        }
+
+        var events = await audit.BetweenAsync(from, allRolledBack, cancellationToken).ConfigureAwait(false);
+        double Since(DateTimeOffset at) => (at - from).TotalSeconds;
+        var rolledBack = names.Select(n => Since(tracker.Read(NewNamespace, n, s => s.PhaseFirstSeen["RolledBack"]))).ToList();
+        var triggered = names
+            .Select(n => tracker.Read(NewNamespace, n, s => s.PhaseFirstSeen.TryGetValue("RollingBack", out var at) ? at : (DateTimeOffset?)null))
+            .OfType<DateTimeOffset>().Select(Since).ToList();
+        var v2Reverted = names
+            .Select(n => standIn.Replicas(NewNamespace, n + "-v2"))
+            .Where(r => r is { Replicas: 0 } seen && seen.Since >= from)
+            .Select(r => Since(r!.Value.Since)).ToList();
+        // The call that completes the streak, and how long the operator took from it to a status saying it fired.
+        var calls = webhook.Calls();
+        var limitCalls = new List<double>();
+        var callToTrigger = new List<double>();
+        foreach (var name in names)
+        {
+            var failing = calls.TryGetValue($"{NewNamespace}/{name}", out var all) ? all.Where(c => c >= from).ToList() : [];
+            if (failing.Count < Figures.FailureLimit)
+            {
+                continue;
+            }
+
+            limitCalls.Add(Since(failing[Figures.FailureLimit - 1]));
+            if (tracker.Read(NewNamespace, name, s => s.PhaseFirstSeen.TryGetValue("RollingBack", out var at) ? at : (DateTimeOffset?)null) is { } trigger)
+            {
+                callToTrigger.Add((trigger - failing[Figures.FailureLimit - 1]).TotalSeconds);
+            }
+        }
+
+        Put(Figures.BreachLimitCallP50, Percentiles.Of(limitCalls, 50));
+        Put(Figures.BreachLimitCallMax, limitCalls.Count > 0 ? limitCalls.Max() : null);
+        Put(Figures.BreachCallToTriggerP50, Percentiles.Of(callToTrigger, 50));
+        Put(Figures.BreachCallToTriggerMax, callToTrigger.Count > 0 ? callToTrigger.Max() : null);
+        Put(Figures.BreachLimit, Figures.BreachTargetSeconds);
+        Put(Figures.BreachTriggerP50, Percentiles.Of(triggered, 50));
+        Put(Figures.BreachTriggerMax, triggered.Count > 0 ? triggered.Max() : null);
+        Put(Figures.BreachV2P50, Percentiles.Of(v2Reverted, 50));
+        Put(Figures.BreachV2Max, v2Reverted.Count > 0 ? v2Reverted.Max() : null);
+        Put(Figures.BreachRolledBackP50, Percentiles.Of(rolledBack, 50));
+        Put(Figures.BreachRolledBackP99, Percentiles.Of(rolledBack, 99));
+        Put(Figures.BreachRolledBackMax, rolledBack.Max());
+        Put(Figures.BreachWrites, events.Count(e => e.IsWrite) / (double)N);
+        Result.Breakdowns["breach"] = Breakdown(events.Where(e => e.IsWrite), 1.0 / N);
+        PutReconcileRates("breach", Figures.BreachReconcilesPerSecond, Figures.BreachRequestsPerReconcile, reconcilesBefore, reconcilesAfter, allRolledBack - from, events);
+        if (v2Reverted.Count < v2Before)
+        {
+            Result.Notes.Add($"Breach: {v2Before} V2 Deployments had replicas when the check started failing, {v2Reverted.Count} were seen back at 0.");
+        }
+
+        Say($"breach: all {N} RolledBack {rolledBack.Max():0.0} s after the check started failing (p50 {Percentiles.Of(rolledBack, 50):0.0} s)");
+    }
+
+    /// <summary>
+    /// Reconciles per second over <paramref name="window"/> from the operator's /metrics, API requests per reconcile,
+    /// and per reconcile by verb.
+    /// </summary>
+    private void PutReconcileRates(
+        string section, string perSecond, string requestsPerReconcile, double? before, double? after, TimeSpan window, IReadOnlyCollection<AuditEvent> events)
+    {
+        if (before is not { } b || after is not { } a || a <= b)
+        {
+            return;
+        }
+
+        var reconciles = a - b;
+        Put(perSecond, reconciles / window.TotalSeconds);
+        Put(requestsPerReconcile, events.Count / reconciles);
+        Result.Breakdowns[section + ".perReconcile"] = new SortedDictionary<string, double>(
+            events.GroupBy(e => e.Verb).ToDictionary(g => g.Key, g => Math.Round(g.Count() / reconciles, 3)), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -223,6 +409,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         {
             var reconciles = after - before;
             Put(Figures.IdleReconciles, reconciles * perMigrationMinute);
+            Put(Figures.IdleReconcilesPerSecond, reconciles / (to - from).TotalSeconds);
             if (reconciles > 0)
             {
                 Put(Figures.IdleRequestsPerReconcile, events.Count / reconciles);
@@ -319,15 +506,21 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         }
     }
 
-    private async Task MeasureTransitionAsync(BenchCluster cluster, MigrationTracker tracker, AuditLog audit, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    private async Task MeasureTransitionAsync(
+        OperatorProcess operatorProcess, BenchCluster cluster, MigrationTracker tracker, AuditLog audit, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
         Say($"transition: approving {N} migrations and waiting until all are Completed");
+        var reconcilesBefore = await operatorProcess.ReconcileCountAsync(cancellationToken).ConfigureAwait(false);
         var from = time.GetUtcNow();
         await cluster.ApproveAsync(IdleNamespace, names, cancellationToken).ConfigureAwait(false);
         await tracker.WaitForAllAsync(IdleNamespace, names, s => s.Phase == "Completed", ScaledTimeout, "are Completed", cancellationToken).ConfigureAwait(false);
         var allCompleted = time.GetUtcNow();
+        var reconcilesAfter = await operatorProcess.ReconcileCountAsync(cancellationToken).ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromSeconds(5), time, cancellationToken).ConfigureAwait(false);
         var events = await audit.BetweenAsync(from, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        PutReconcileRates(
+            "transition", Figures.TransitionReconcilesPerSecond, Figures.TransitionRequestsPerReconcile, reconcilesBefore, reconcilesAfter, allCompleted - from,
+            events.Where(e => e.ReceivedAt < allCompleted).ToList());
 
         var writes = events.Where(e => e.IsWrite).ToList();
         var steps = names.Sum(n => tracker.Read(IdleNamespace, n, s => s.Steps.Count(step => step.At >= from)));
@@ -350,9 +543,16 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
     }
 
     private async Task MeasureNewMigrationsAsync(
-        BenchCluster cluster, MigrationTracker tracker, WebhookRecorder webhook, IReadOnlyList<string> names, CancellationToken cancellationToken)
+        OperatorProcess operatorProcess,
+        BenchCluster cluster,
+        MigrationTracker tracker,
+        AuditLog audit,
+        WebhookRecorder webhook,
+        IReadOnlyList<string> names,
+        CancellationToken cancellationToken)
     {
         Say($"convergence: creating {N} migrations with a webhook check in {NewNamespace} while the operator runs");
+        var reconcilesBefore = await operatorProcess.ReconcileCountAsync(cancellationToken).ConfigureAwait(false);
         var from = time.GetUtcNow();
         var created = await cluster.CreateMigrationsAsync(
             NewNamespace, names, n => BenchCluster.GatedMigration(NewNamespace, n, $"{Figures.AnalysisIntervalSeconds}s", webhook.Url), cancellationToken).ConfigureAwait(false);
@@ -365,6 +565,10 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
             Put(Figures.NewP50, Percentiles.Of(latencies, 50));
             Put(Figures.NewP99, Percentiles.Of(latencies, 99));
             Put(Figures.NewAll, all);
+            var reconcilesAfter = await operatorProcess.ReconcileCountAsync(cancellationToken).ConfigureAwait(false);
+            var lastAtGate = atGate.Values.Max();
+            var events = await audit.BetweenAsync(from, lastAtGate, cancellationToken).ConfigureAwait(false);
+            PutReconcileRates("convergence", Figures.NewReconcilesPerSecond, Figures.NewRequestsPerReconcile, reconcilesBefore, reconcilesAfter, lastAtGate - from, events);
         }
 
         Say($"all {N} new migrations at their gate {all:0.0} s after the first create");
@@ -452,6 +656,15 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
 
     private static SortedDictionary<string, double> Breakdown(IEnumerable<AuditEvent> events, double scale) =>
         new(events.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => Math.Round(g.Count() * scale, 3)), StringComparer.Ordinal);
+
+    /// <summary>Puts <paramref name="figure"/> = <paramref name="numerator"/> ÷ <paramref name="denominator"/> when this run measured both.</summary>
+    private void PutRatio(string figure, string numerator, string denominator)
+    {
+        if (Result.Figures.TryGetValue(numerator, out var top) && Result.Figures.TryGetValue(denominator, out var bottom) && bottom > 0)
+        {
+            Put(figure, top / bottom);
+        }
+    }
 
     private void Put(string figure, double? value)
     {

@@ -157,6 +157,14 @@ internal sealed class BenchCluster(IKubernetes client, TimeProvider time)
             new ValueTask(client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, Group, Version, ns, Plural, name, cancellationToken: ct)), cancellationToken);
     }
 
+    /// <summary>Pauses a migration as a person would (<c>pooloperator.io/paused=true</c>), or lifts that pause by removing it.</summary>
+    public Task SetPausedAnnotationAsync(string ns, string name, bool paused, CancellationToken cancellationToken)
+    {
+        var value = paused ? "\"true\"" : "null";
+        var patch = new V1Patch($"{{\"metadata\":{{\"annotations\":{{\"pooloperator.io/paused\":{value}}}}}}}", V1Patch.PatchType.MergePatch);
+        return client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, Group, Version, ns, Plural, name, cancellationToken: cancellationToken);
+    }
+
     /// <summary>
     /// Creates <paramref name="count"/> pods of about <paramref name="bytes"/> bytes each that nothing schedules (no
     /// scheduler, no kubelet): they stay Pending, as pods of other teams would look to the operator's informers.

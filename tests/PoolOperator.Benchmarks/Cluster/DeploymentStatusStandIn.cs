@@ -11,7 +11,8 @@ namespace PoolOperator.Benchmarks.Cluster;
 /// <summary>
 /// Stands in for the deployment and replicaset controllers when thousands of pools must stay cheap: watches every
 /// Deployment and reports it fully rolled out at once (replicas, ready, available and updated replicas equal to
-/// spec.replicas, observedGeneration equal to generation), without any ReplicaSet or Pod.
+/// spec.replicas, observedGeneration equal to generation), without any ReplicaSet or Pod. Leaves alone the one
+/// namespace where the real deployment controller runs, and remembers when each Deployment's spec.replicas last changed.
 /// </summary>
 internal sealed class DeploymentStatusStandIn : IAsyncDisposable
 {
@@ -20,22 +21,26 @@ internal sealed class DeploymentStatusStandIn : IAsyncDisposable
     private readonly IKubernetes client;
     private readonly ILogger logger;
     private readonly TimeProvider time;
+    private readonly string ignoredNamespace;
     private readonly ConcurrentDictionary<string, V1Deployment> pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Replicas, DateTimeOffset Since)> replicas = new(StringComparer.Ordinal);
     private readonly Channel<string> queue = Channel.CreateUnbounded<string>();
     private readonly CancellationTokenSource stopping = new();
     private readonly TaskCompletionSource listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task running = Task.CompletedTask;
 
-    private DeploymentStatusStandIn(IKubernetes client, TimeProvider time, ILogger logger)
+    private DeploymentStatusStandIn(IKubernetes client, TimeProvider time, ILogger logger, string ignoredNamespace)
     {
         this.client = client;
+        this.ignoredNamespace = ignoredNamespace;
         this.time = time;
         this.logger = logger;
     }
 
-    public static async Task<DeploymentStatusStandIn> StartAsync(IKubernetes client, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<DeploymentStatusStandIn> StartAsync(
+        IKubernetes client, TimeProvider time, ILogger logger, string ignoredNamespace, CancellationToken cancellationToken)
     {
-        var standIn = new DeploymentStatusStandIn(client, time, logger);
+        var standIn = new DeploymentStatusStandIn(client, time, logger, ignoredNamespace);
         standIn.running = Task.WhenAll(
             [Task.Run(standIn.WatchAsync, CancellationToken.None), .. Enumerable.Range(0, Writers).Select(_ => Task.Run(standIn.WriteAsync, CancellationToken.None))]);
         await standIn.listed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -53,6 +58,13 @@ internal sealed class DeploymentStatusStandIn : IAsyncDisposable
                && (status?.UpdatedReplicas ?? 0) == desired;
     }
 
+    /// <summary>
+    /// The spec.replicas the watch last saw for Deployment <paramref name="namespace"/>/<paramref name="name"/>, and
+    /// when it first saw that value; null if never seen.
+    /// </summary>
+    public (int Replicas, DateTimeOffset Since)? Replicas(string @namespace, string name) =>
+        replicas.TryGetValue(@namespace + "/" + name, out var seen) ? seen : null;
+
     public async ValueTask DisposeAsync()
     {
         await stopping.CancelAsync().ConfigureAwait(false);
@@ -66,12 +78,15 @@ internal sealed class DeploymentStatusStandIn : IAsyncDisposable
 
     private void Offer(V1Deployment deployment)
     {
-        if (IsRolledOut(deployment))
+        var key = Key(deployment);
+        var desired = deployment.Spec?.Replicas ?? 1;
+        var now = time.GetUtcNow();
+        replicas.AddOrUpdate(key, (desired, now), (_, seen) => seen.Replicas == desired ? seen : (desired, now));
+        if (deployment.Namespace() == ignoredNamespace || IsRolledOut(deployment))
         {
             return;
         }
 
-        var key = Key(deployment);
         if (pending.TryAdd(key, deployment))
         {
             queue.Writer.TryWrite(key);

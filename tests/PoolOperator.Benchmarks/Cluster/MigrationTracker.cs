@@ -21,6 +21,7 @@ internal sealed class MigrationTracker : IAsyncDisposable
     private readonly Dictionary<string, MigrationState> states = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
     private readonly TaskCompletionSource listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(string Key, Func<MigrationState, bool> Condition, TaskCompletionSource<DateTimeOffset> Seen)> waiters = [];
     private Task running = Task.CompletedTask;
 
     private MigrationTracker(IKubernetes client, TimeProvider time, ILogger logger)
@@ -56,7 +57,21 @@ internal sealed class MigrationTracker : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every migration in <paramref name="names"/> satisfies <paramref name="condition"/>.</summary>
+    /// <summary>
+    /// Completes with the moment the watch delivers a version of <paramref name="namespace"/>/<paramref name="name"/>
+    /// that satisfies <paramref name="condition"/>; register it before making the change, so no version is missed.
+    /// </summary>
+    public Task<DateTimeOffset> WhenAsync(string @namespace, string name, Func<MigrationState, bool> condition)
+    {
+        var seen = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (states)
+        {
+            waiters.Add((@namespace + "/" + name, condition, seen));
+        }
+
+        return seen.Task;
+    }
+
     /// <summary>
     /// Per status field, how many of the status changes seen in <paramref name="namespace"/> between
     /// <paramref name="from"/> and <paramref name="to"/> changed it; and how many changes there were in all.
@@ -88,6 +103,7 @@ internal sealed class MigrationTracker : IAsyncDisposable
         return (byField, changes);
     }
 
+    /// <summary>Waits until every migration in <paramref name="names"/> satisfies <paramref name="condition"/>.</summary>
     public async Task WaitForAllAsync(
         string @namespace,
         IReadOnlyCollection<string> names,
@@ -216,16 +232,23 @@ internal sealed class MigrationTracker : IAsyncDisposable
             }
 
             state.LastStatus = current;
-            if (string.IsNullOrEmpty(phase))
+            if (!string.IsNullOrEmpty(phase))
             {
-                return;
+                state.FirstStatusAt ??= now;
+                state.PhaseFirstSeen.TryAdd(phase, now);
+                if (state.Steps.Count == 0 || state.Steps[^1].Phase != phase || state.Steps[^1].Stage != (stage ?? ""))
+                {
+                    state.Steps.Add((phase, stage ?? "", now));
+                }
             }
 
-            state.FirstStatusAt ??= now;
-            state.PhaseFirstSeen.TryAdd(phase, now);
-            if (state.Steps.Count == 0 || state.Steps[^1].Phase != phase || state.Steps[^1].Stage != (stage ?? ""))
+            for (var i = waiters.Count - 1; i >= 0; i--)
             {
-                state.Steps.Add((phase, stage ?? "", now));
+                if (waiters[i].Key == key && waiters[i].Condition(state))
+                {
+                    waiters[i].Seen.TrySetResult(now);
+                    waiters.RemoveAt(i);
+                }
             }
         }
     }

@@ -10,14 +10,15 @@ using Microsoft.Extensions.Logging;
 namespace PoolOperator.Benchmarks.Measurement;
 
 /// <summary>
-/// A webhook check endpoint on 127.0.0.1 that always passes and records, per migration named in the POST body,
-/// when each call arrived.
+/// A webhook check endpoint on 127.0.0.1 that passes (200) until told to fail (500), and records, per migration
+/// named in the POST body, when each call arrived.
 /// </summary>
 internal sealed class WebhookRecorder : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly TimeProvider time;
     private readonly Dictionary<string, List<DateTimeOffset>> calls = new(StringComparer.Ordinal);
+    private volatile bool failing;
 
     private WebhookRecorder(WebApplication app, TimeProvider time, Uri url)
     {
@@ -28,6 +29,9 @@ internal sealed class WebhookRecorder : IAsyncDisposable
 
     /// <summary>The address to put in a check's <c>webhook.url</c>.</summary>
     public Uri Url { get; }
+
+    /// <summary>From now on every call is answered 500: the check fails for every migration.</summary>
+    public void StartFailing() => failing = true;
 
     public static async Task<WebhookRecorder> StartAsync(TimeProvider time, CancellationToken cancellationToken)
     {
@@ -43,7 +47,7 @@ internal sealed class WebhookRecorder : IAsyncDisposable
             var ns = body.RootElement.TryGetProperty("namespace", out var n) ? n.GetString() : null;
             var migration = body.RootElement.TryGetProperty("migration", out var m) ? m.GetString() : null;
             recorder!.Record($"{ns}/{migration}", at);
-            return Results.Ok();
+            return recorder.failing ? Results.StatusCode(StatusCodes.Status500InternalServerError) : Results.Ok();
         });
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -6,7 +6,12 @@ namespace PoolOperator.Benchmarks.Report;
 internal static class FigureFormat
 {
     public static string Value(FigureDefinition figure, double value) =>
-        value.ToString("N" + figure.Decimals, CultureInfo.InvariantCulture) + (figure.Unit.Length > 0 ? " " + figure.Unit : "");
+        value.ToString("N" + figure.Decimals, CultureInfo.InvariantCulture) + figure.Unit switch
+        {
+            "" => "",
+            "×" => "×",
+            var unit => " " + unit,
+        };
 
     /// <summary>The value, then ✓ when it meets its target or ✗ with how far it misses.</summary>
     public static string WithVerdict(FigureDefinition figure, double value, int migrations)

@@ -8,6 +8,10 @@ internal static class Figures
     public const string WatchP50 = "floor.watch.p50";
     public const string WatchP99 = "floor.watch.p99";
 
+    public const string PeerP50 = "peer.p50";
+    public const string PeerP99 = "peer.p99";
+    public const string PeerFloorRatio = "peer.floorRatio";
+
     public const string IdleRequests = "idle.requests";
     public const string IdleReads = "idle.reads";
     public const string IdleStatusWrites = "idle.statusWrites";
@@ -15,6 +19,33 @@ internal static class Figures
     public const string IdleErrors = "idle.errors";
     public const string IdleReconciles = "idle.reconciles";
     public const string IdleRequestsPerReconcile = "idle.requestsPerReconcile";
+    public const string IdleReconcilesPerSecond = "idle.reconcilesPerSecond";
+
+    public const string LatencyP50 = "latency.p50";
+    public const string LatencyP99 = "latency.p99";
+    public const string LatencyFloorRatio = "latency.floorRatio";
+    public const string LatencyPeerRatioP50 = "latency.peerRatioP50";
+    public const string LatencyPeerRatioP99 = "latency.peerRatioP99";
+    public const string LatencyRequestsPerChange = "latency.requestsPerChange";
+    public const string LatencyWritesPerChange = "latency.writesPerChange";
+    public const string LatencyReconcilesPerSecond = "latency.reconcilesPerSecond";
+    public const string LatencyRequestsPerReconcile = "latency.requestsPerReconcile";
+
+    public const string BreachLimit = "breach.limit";
+    public const string BreachLimitCallP50 = "breach.limitCall.p50";
+    public const string BreachLimitCallMax = "breach.limitCall.max";
+    public const string BreachCallToTriggerP50 = "breach.callToTrigger.p50";
+    public const string BreachCallToTriggerMax = "breach.callToTrigger.max";
+    public const string BreachTriggerP50 = "breach.trigger.p50";
+    public const string BreachTriggerMax = "breach.trigger.max";
+    public const string BreachV2P50 = "breach.v2.p50";
+    public const string BreachV2Max = "breach.v2.max";
+    public const string BreachRolledBackP50 = "breach.rolledBack.p50";
+    public const string BreachRolledBackP99 = "breach.rolledBack.p99";
+    public const string BreachRolledBackMax = "breach.rolledBack.max";
+    public const string BreachWrites = "breach.writes";
+    public const string BreachReconcilesPerSecond = "breach.reconcilesPerSecond";
+    public const string BreachRequestsPerReconcile = "breach.requestsPerReconcile";
 
     public const string TransitionWrites = "transition.writes";
     public const string TransitionSteps = "transition.steps";
@@ -24,6 +55,8 @@ internal static class Figures
     public const string TransitionP50 = "transition.p50";
     public const string TransitionMax = "transition.max";
     public const string TransitionAll = "transition.all";
+    public const string TransitionReconcilesPerSecond = "transition.reconcilesPerSecond";
+    public const string TransitionRequestsPerReconcile = "transition.requestsPerReconcile";
 
     public const string RestartExistingMetrics = "restart.metrics";
     public const string RestartExistingP50 = "restart.p50";
@@ -39,6 +72,8 @@ internal static class Figures
     public const string NewP50 = "convergence.new.p50";
     public const string NewP99 = "convergence.new.p99";
     public const string NewAll = "convergence.new.all";
+    public const string NewReconcilesPerSecond = "convergence.new.reconcilesPerSecond";
+    public const string NewRequestsPerReconcile = "convergence.new.requestsPerReconcile";
 
     public const string Rss = "memory.rss";
     public const string RssPeak = "memory.peak";
@@ -56,12 +91,25 @@ internal static class Figures
     /// <summary>The configured analysis interval of the analysis scenario, in seconds.</summary>
     public const int AnalysisIntervalSeconds = 30;
 
+    /// <summary>The analysis failure limit the breach scenario's migrations run with (the API's default).</summary>
+    public const int FailureLimit = 3;
+
+    /// <summary>Breach → revert within interval × failureLimit + 5 s.</summary>
+    public const int BreachTargetSeconds = (AnalysisIntervalSeconds * FailureLimit) + 5;
+
+    /// <summary>Watch-event-to-status p99 within this many times the floor's write → watch event p99.</summary>
+    public const double LatencyFloorRatioTarget = 3;
+
     public static IReadOnlyList<FigureDefinition> All { get; } =
     [
         new(PatchP50, "floor", "Bare PATCH round trip, p50", "ms", 1),
         new(PatchP99, "floor", "Bare PATCH round trip, p99", "ms", 1),
         new(WatchP50, "floor", "Write → watch event seen, p50", "ms", 1),
         new(WatchP99, "floor", "Write → watch event seen, p99", "ms", 1),
+
+        new(PeerP50, "peer", "Deployment spec change → its ReplicaSet's write seen by a watch, p50", "ms", 1),
+        new(PeerP99, "peer", "Deployment spec change → its ReplicaSet's write seen by a watch, p99", "ms", 1),
+        new(PeerFloorRatio, "peer", "Deployment controller p99 ÷ the floor's write → watch event p99", "×", 1),
 
         new(IdleRequests, "idle", "API requests per migration per minute", "", 2),
         new(IdleReads, "idle", "… of which reads (get, list, watch)", "", 2),
@@ -70,6 +118,17 @@ internal static class Figures
         new(IdleErrors, "idle", "Requests answered 4xx/5xx per migration per minute", "", 2),
         new(IdleReconciles, "idle", "Reconciles per migration per minute (operator's /metrics)", "", 2),
         new(IdleRequestsPerReconcile, "idle", "API requests per no-op reconcile (idle requests ÷ reconciles)", "", 2, "0", _ => new Target(Comparison.AtMost, 0)),
+        new(IdleReconcilesPerSecond, "idle", "Reconciles per second, all migrations (operator's /metrics)", "", 2),
+
+        new(LatencyP50, "latency", "Pause or resume annotation → status showing it seen by a watch, p50", "ms", 1),
+        new(LatencyP99, "latency", "Pause or resume annotation → status showing it seen by a watch, p99", "ms", 1),
+        new(LatencyFloorRatio, "latency", "Change → status p99 ÷ the floor's write → watch event p99", "×", 1, "≤ 3×", _ => new Target(Comparison.AtMost, LatencyFloorRatioTarget)),
+        new(LatencyPeerRatioP50, "latency", "Change → status p50 ÷ the deployment controller's p50 (peer)", "×", 1),
+        new(LatencyPeerRatioP99, "latency", "Change → status p99 ÷ the deployment controller's p99 (peer)", "×", 1),
+        new(LatencyRequestsPerChange, "latency", "API requests per change", "", 2),
+        new(LatencyWritesPerChange, "latency", "… of which writes", "", 2),
+        new(LatencyReconcilesPerSecond, "latency", "Reconciles per second, all migrations (operator's /metrics)", "", 2),
+        new(LatencyRequestsPerReconcile, "latency", "API requests per reconcile", "", 2),
 
         new(TransitionWrites, "transition", "Writes per migration, approval → Completed", "", 2),
         new(TransitionSteps, "transition", "Phase/stage changes per migration, approval → Completed", "", 2),
@@ -79,6 +138,8 @@ internal static class Figures
         new(TransitionP50, "transition", "Approval → Completed per migration, p50", "s", 1),
         new(TransitionMax, "transition", "Approval → Completed per migration, max", "s", 1),
         new(TransitionAll, "transition", "Approval of all → all Completed", "s", 1),
+        new(TransitionReconcilesPerSecond, "transition", "Reconciles per second, approval → Completed (operator's /metrics)", "", 2),
+        new(TransitionRequestsPerReconcile, "transition", "API requests per reconcile, approval → Completed", "", 2),
 
         new(RestartExistingMetrics, "restart", "Operator start → /metrics answers", "s", 1),
         new(RestartExistingP50, "restart", "Operator start → a migration reconciled once, p50", "s", 1),
@@ -94,6 +155,8 @@ internal static class Figures
         new(NewP50, "convergence", "New migration created → at its gate, p50", "s", 1),
         new(NewP99, "convergence", "New migration created → at its gate, p99", "s", 1),
         new(NewAll, "convergence", "First of N created → all N at their gate", "s", 1),
+        new(NewReconcilesPerSecond, "convergence", "Reconciles per second until all N at their gate (operator's /metrics)", "", 2),
+        new(NewRequestsPerReconcile, "convergence", "API requests per reconcile until all N at their gate", "", 2),
 
         new(Rss, "memory", "Operator RSS after settling", "MiB", 0, "≤ 80 MiB at 100, ≤ 150 MiB at 1,000", RssTarget),
         new(RssPeak, "memory", "Operator peak RSS so far (VmHWM)", "MiB", 0),
@@ -107,6 +170,22 @@ internal static class Figures
         new(AnalysisUncalled, "analysis", "Migrations never called in the window", "", 0, "0", _ => new Target(Comparison.AtMost, 0)),
         new(AnalysisCallsPerMinute, "analysis", "Webhook calls per minute, all migrations", "", 0),
         new(AnalysisMeanInterval, "analysis", "Mean interval the call rate allows (migrations ÷ calls per minute)", "s", 1, "≤ 33 s", _ => new Target(Comparison.AtMost, AnalysisIntervalSeconds * 1.1)),
+
+        new(BreachLimit, "breach", "Configured interval × failureLimit + 5 s", "s", 0),
+        new(BreachLimitCallP50, "breach", "Check starts failing → the failureLimit-th failing call arrives, p50", "s", 1),
+        new(BreachLimitCallMax, "breach", "Check starts failing → the failureLimit-th failing call arrives, max", "s", 1),
+        new(BreachCallToTriggerP50, "breach", "That call → a watch sees RollingBack, p50", "s", 1),
+        new(BreachCallToTriggerMax, "breach", "That call → a watch sees RollingBack, max", "s", 1),
+        new(BreachTriggerP50, "breach", "Check starts failing → a watch sees RollingBack, p50", "s", 1),
+        new(BreachTriggerMax, "breach", "Check starts failing → a watch sees RollingBack, max", "s", 1),
+        new(BreachV2P50, "breach", "Check starts failing → V2 Deployment back to its original replicas, p50", "s", 1),
+        new(BreachV2Max, "breach", "Check starts failing → V2 Deployment back to its original replicas, max", "s", 1, $"≤ {BreachTargetSeconds} s", _ => new Target(Comparison.AtMost, BreachTargetSeconds)),
+        new(BreachRolledBackP50, "breach", "Check starts failing → a watch sees RolledBack, p50", "s", 1),
+        new(BreachRolledBackP99, "breach", "Check starts failing → a watch sees RolledBack, p99", "s", 1),
+        new(BreachRolledBackMax, "breach", "Check starts failing → a watch sees RolledBack, max", "s", 1, $"≤ {BreachTargetSeconds} s", _ => new Target(Comparison.AtMost, BreachTargetSeconds)),
+        new(BreachWrites, "breach", "Writes per migration, breach → RolledBack", "", 2),
+        new(BreachReconcilesPerSecond, "breach", "Reconciles per second, breach → all RolledBack (operator's /metrics)", "", 2),
+        new(BreachRequestsPerReconcile, "breach", "API requests per reconcile, breach → all RolledBack", "", 2),
     ];
 
     public static FigureDefinition Get(string id) => All.First(f => f.Id == id);

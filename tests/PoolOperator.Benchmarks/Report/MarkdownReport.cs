@@ -15,6 +15,17 @@ internal static class MarkdownReport
             timed from sending the request until a watch on that ConfigMap delivers the change. Every other figure here sits
             on top of these.
             """),
+        ("peer", "Peer: the platform's own deployment controller", """
+            The deployment controller of kube-controller-manager 1.20.2, run for this measurement only: right after the
+            floor, before any pool exists (it acts on every Deployment of the cluster), a second kube-controller-manager
+            with `--controllers=deployment` starts on the same apiserver, as the cluster admin. min(N, 50) Deployments of
+            its own namespace (which the status stand-in leaves alone) get a ReplicaSet each; then 100 sequential changes
+            (after one unmeasured), cycling over them, move a Deployment's `spec.replicas` between 1 and 2, each timed
+            from sending the patch until a watch on ReplicaSets delivers the controller's write of that Deployment's
+            ReplicaSet with the new `spec.replicas`. It is the same shape as the operator's figure in section 7: a change a
+            user makes, until a watch sees the controller's answer. The controller manager is then stopped and the
+            namespace deleted.
+            """),
         ("idle", "1. Idle cost", """
             N migrations wait at an approval gate: stages `{name: gate, weight: 5, approval: Required}` then
             `{name: full, weight: 100}`, `analysis.interval: 10s`, no configured checks (the built-in checks always run).
@@ -68,6 +79,30 @@ internal static class MarkdownReport
             goes uncalled. A gap longer than the window cannot show up among the gaps: a migration called at most
             once in the window is what reveals it, so read the p99 beside the count of migrations never called.
             """),
+        ("latency", "7. A person's change → the status showing it", """
+            Right after the idle window, with all N migrations at their gate: 100 sequential changes (after one unmeasured
+            pause and resume) cycling over min(N, 50) migrations, each paused (`pooloperator.io/paused=true`, what
+            `kubectl pool pause` does) and then resumed (the annotation removed). Each change is timed from sending the
+            patch until the watch on the migrations delivers a status that shows it: phase `Paused`, then
+            `AwaitingApproval` again. The target compares its p99 with the floor's write → watch event p99 (≤ 3×); the
+            ratios to the deployment controller set it beside the platform's own controller. The audit log counts what
+            the operator asked of the apiserver from the first change to the last (each change records a `Paused` or
+            `Resumed` Event); reconciles are read from `/metrics` before and after.
+            """),
+        ("breach", "8. Breach → revert", """
+            The new-migrations set (N migrations at their gate, 5% of the capacity on V2, one webhook check each,
+            `analysis.interval: 30s`, `failureLimit` 3 by default, `rollback.scaleDownDelaySeconds: 0`): after the
+            analysis window, the check server on 127.0.0.1 answers 500 to every call from one moment on. Each migration
+            is timed from that moment until the watch on the migrations sees it `RollingBack` (the trigger fired) and
+            `RolledBack` (everything reverted), and until a watch on Deployments sees its V2 Deployment's
+            `spec.replicas` back at its original 0 (the replicas router's traffic is V2's share of the replicas). The
+            target is interval × failureLimit + 5 s = 95 s for every migration: the first failed measurement can come up
+            to one interval after the breach, the limit needs failureLimit of them in a row, and 5 s is left for the
+            revert itself. The check server's own record of each call splits the time in two: until the call that
+            completes the streak of failureLimit failures arrives (the analysis schedule), and from that call until the
+            status says the trigger fired (the operator's round and its status write). The audit log counts the
+            operator's writes until the last migration is `RolledBack`.
+            """),
     ];
 
     private static readonly (string Section, string Breakdown, string Title, string Key)[] Breakdowns =
@@ -75,8 +110,14 @@ internal static class MarkdownReport
         ("idle", "idle", "Requests per migration per minute, by verb and resource:", "Request"),
         ("idle", "idle.statusFields", "Status fields the idle writes changed, per migration per minute (a watch on the migrations compares each version with the one before):", "Status field"),
         ("restart", "restart", "Requests per migration from the start until every migration was reconciled, by verb and resource:", "Request"),
+        ("latency", "latency", "Requests per change (pause or resume), by verb and resource:", "Request"),
+        ("latency", "latency.perReconcile", "API requests per reconcile while pausing and resuming, by verb:", "Verb"),
         ("transition", "transition", "Writes per migration from approval to Completed, by verb and resource:", "Request"),
         ("transition", "transition.statusFields", "Status fields changed per migration from approval to Completed (each status version counts once per field it changed):", "Status field"),
+        ("transition", "transition.perReconcile", "API requests per reconcile from approval to Completed, by verb:", "Verb"),
+        ("convergence", "convergence.perReconcile", "API requests per reconcile while new migrations converge, by verb:", "Verb"),
+        ("breach", "breach", "Writes per migration from the breach until all are RolledBack, by verb and resource:", "Request"),
+        ("breach", "breach.perReconcile", "API requests per reconcile from the breach until all are RolledBack, by verb:", "Verb"),
     ];
 
     /// <summary>The hand-written part of the report starts at this line; everything from it on is kept as it is.</summary>
@@ -105,7 +146,8 @@ internal static class MarkdownReport
         text.AppendLine("```");
         text.AppendLine();
         text.AppendLine(Paragraph("""
-            Scenarios: `all`, or one of `floor`, `idle`, `restart`, `transition`, `convergence`, `memory`, `analysis`. Options:
+            Scenarios: `all`, or one or several (joined by commas) of `floor`, `peer`, `idle`, `latency`, `restart`,
+            `transition`, `convergence`, `memory`, `analysis`, `breach`. Options:
             `--migrations N` (default 100), `--quick` (shorter settling and a 2-minute analysis window), `--label NAME`
             (the column to add or update, default `current`), `--unrelated-pods N` (default 5000), `--operator PATH`
             (another build of `pool-operator.dll`), `--keep` (keep the control plane's directory with the audit log and
@@ -127,7 +169,8 @@ internal static class MarkdownReport
             controllers, a stand-in in the benchmark watches Deployments and writes `status.replicas`, `readyReplicas`,
             `availableReplicas` and `updatedReplicas` = `spec.replicas` and `observedGeneration` = `generation` at once,
             so thousands of pools cost no ReplicaSets or Pods. Each pool is Deployment `NAME-v1` (4 replicas) and
-            `NAME-v2` (0). The apiserver runs with `--max-requests-inflight=2000`.
+            `NAME-v2` (0). The apiserver runs with `--max-requests-inflight=2000`. Only the peer measurement runs the real
+            deployment controller, in a second controller manager, before the pools exist.
             """));
         text.AppendLine();
         text.AppendLine(Paragraph("""

@@ -34,6 +34,24 @@ public sealed class FigureFormatTests
         Assert.Contains("✗", FigureFormat.WithVerdict(growth, 5, 100), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_ratio_reads_as_times_the_reference()
+    {
+        var ratio = Figures.Get(Figures.LatencyFloorRatio);
+
+        Assert.Equal("2.5× ✓", FigureFormat.WithVerdict(ratio, 2.5, 100));
+        Assert.Equal("4.2× ✗ (1.2× over, +40%)", FigureFormat.WithVerdict(ratio, 4.2, 100));
+    }
+
+    [Fact]
+    public void Breach_to_revert_is_held_to_interval_times_failure_limit_plus_five_seconds()
+    {
+        var rolledBack = Figures.Get(Figures.BreachRolledBackMax);
+
+        Assert.Equal("95.0 s ✓", FigureFormat.WithVerdict(rolledBack, 95, 1000));
+        Assert.Equal("100.0 s ✗ (5.0 s over, +5%)", FigureFormat.WithVerdict(rolledBack, 100, 1));
+    }
+
     [Theory]
     [InlineData(50, 5)]
     [InlineData(99, 10)]
