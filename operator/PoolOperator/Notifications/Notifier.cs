@@ -39,8 +39,16 @@ internal sealed partial class Notifier(
     private const int Workers = 4;
     private const int RecordAttempts = 5;
 
+    private const int RecordRounds = 10;
+    private static readonly TimeSpan RecordRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    private readonly CancellationTokenSource abandon = new();
     private readonly Channel<Notification> queue = Channel.CreateBounded<Notification>(new BoundedChannelOptions(1_000) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, byte> inFlight = new(StringComparer.Ordinal);
+
+    // Recorded by this process but possibly not yet in the status a round was decided from: the cache receives the
+    // record's watch event after the write returns, and a round in between must not send the milestone again.
+    private readonly ConcurrentDictionary<string, byte> recordedNotYetSeen = new(StringComparer.Ordinal);
     private ResiliencePipeline<HttpResponseMessage>? pipeline;
 
     /// <summary>Queues the milestones of <paramref name="events"/> not yet sent; returns at once.</summary>
@@ -63,7 +71,13 @@ internal sealed partial class Notifier(
                     migration.Metadata.NamespaceProperty, migration.Metadata.Name, target, secretNamespace, milestone.Reason, milestone.Type, milestone.Key!,
                     milestone.Message, status?.Phase ?? Phases.Pending, status?.StageName, status?.Weight ?? 0, status?.Run ?? 1, time.GetUtcNow());
                 var flight = FlightKey(notification);
-                if (sent.Contains(notification.SentKey) || !inFlight.TryAdd(flight, 0))
+                if (sent.Contains(notification.SentKey))
+                {
+                    recordedNotYetSeen.TryRemove(flight, out _);
+                    continue;
+                }
+
+                if (recordedNotYetSeen.ContainsKey(flight) || !inFlight.TryAdd(flight, 0))
                 {
                     continue;
                 }
@@ -79,20 +93,41 @@ internal sealed partial class Notifier(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => WorkAsync(stoppingToken)));
 
-    private async Task WorkAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes no new notification once stopping, but lets those already under way be delivered and recorded until the
+    /// host's shutdown timeout: a delivery cut off before its record would be sent again by the next leader.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var notification in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await abandon.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    public override void Dispose()
+    {
+        abandon.Dispose();
+        base.Dispose();
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var notification in queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
                 {
-                    var failure = await DeliverAsync(notification, cancellationToken).ConfigureAwait(false);
-                    await RecordAsync(notification, failure, cancellationToken).ConfigureAwait(false);
+                    var failure = await DeliverAsync(notification, abandon.Token).ConfigureAwait(false);
+                    await RecordSentAsync(notification, failure).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is not OperationCanceledException || !abandon.IsCancellationRequested)
                 {
-                    // Not recorded: the next round offers it again.
                     LogUnrecorded(logger, notification.Namespace, notification.Migration, notification.SentKey, e.Message);
                 }
                 finally
@@ -101,8 +136,43 @@ internal sealed partial class Notifier(
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// Records a notification that went out. Only the record is tried again, never the delivery: while it is tried
+    /// the notification stays in flight, so no round offers it a second time.
+    /// </summary>
+    private async Task RecordSentAsync(Notification notification, string? failure)
+    {
+        LogOutcome(notification, failure);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await TryRecordAsync(notification, failure, abandon.Token).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (attempt == RecordRounds)
+            {
+                throw new InvalidOperationException($"the status kept changing under {RecordRounds * RecordAttempts} attempts to record it");
+            }
+
+            await Task.Delay(RecordRetryDelay * attempt, time, abandon.Token).ConfigureAwait(false);
+        }
+    }
+
+    private void LogOutcome(Notification notification, string? failure)
+    {
+        if (failure is null)
+        {
+            LogDelivered(logger, notification.Namespace, notification.Migration, notification.Kind, notification.Target.Name);
+        }
+        else
+        {
+            LogFailed(logger, notification.Namespace, notification.Migration, notification.Kind, notification.Target.Name, failure);
         }
     }
 
@@ -141,23 +211,16 @@ internal sealed partial class Notifier(
     }
 
     /// <summary>Records the outcome in the status; a conflict reads the migration again and records once more.</summary>
-    private async Task RecordAsync(Notification notification, string? failure, CancellationToken cancellationToken)
+    /// <returns>False when the status kept changing under every attempt.</returns>
+    private async Task<bool> TryRecordAsync(Notification notification, string? failure, CancellationToken cancellationToken)
     {
-        if (failure is null)
-        {
-            LogDelivered(logger, notification.Namespace, notification.Migration, notification.Kind, notification.Target.Name);
-        }
-        else
-        {
-            LogFailed(logger, notification.Namespace, notification.Migration, notification.Kind, notification.Target.Name, failure);
-        }
 
         for (var attempt = 0; attempt < RecordAttempts; attempt++)
         {
             var latest = migrations.Get(notification.Namespace, notification.Migration);
             if (latest?.Status is null || latest.Metadata.DeletionTimestamp is not null)
             {
-                return;
+                return true;
             }
 
             var status = StatusCloner.Clone(latest.Status);
@@ -178,11 +241,12 @@ internal sealed partial class Notifier(
                 latest.Metadata.Generation ?? 1, time.GetUtcNow());
             if (await writer.WriteStatusAsync(latest, status, cancellationToken).ConfigureAwait(false) is not null)
             {
-                return;
+                recordedNotYetSeen.TryAdd(FlightKey(notification), 0);
+                return true;
             }
         }
 
-        throw new InvalidOperationException($"status kept changing under {RecordAttempts} attempts to record it");
+        return false;
     }
 
     private (IReadOnlyList<NotificationTarget> Targets, IReadOnlyCollection<string> Kinds, string SecretNamespace) Configured(PoolMigration migration)
