@@ -649,10 +649,16 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         var deploymentsBefore = await cluster.DeploymentVersionsAsync(HostileNamespace, cancellationToken).ConfigureAwait(false);
         var faultOf = faults.ToDictionary(f => f.Name, f => f.Fault, StringComparer.Ordinal);
         Say($"hostile: creating {hostile.Count} migrations judged by {HostileFault.All.Count} hostile providers ({string.Join(", ", HostileFault.All.Select(f => f.Name))})");
+        var contactFrom = time.GetUtcNow();
         await cluster.CreateMigrationsAsync(
             HostileNamespace, hostile, n => BenchCluster.HoldingMigration(HostileNamespace, n, $"{Figures.AnalysisIntervalSeconds}s", providers.Address(faultOf[n])), cancellationToken).ConfigureAwait(false);
         await tracker.WaitForAllAsync(
             HostileNamespace, hostile, s => s.Check(HostileCheck).Verdict is not null, ScaledTimeout, "have a measurement of their check", cancellationToken).ConfigureAwait(false);
+        // Until every hostile migration has been measured once, no circuit has opened yet: each call to the trickle
+        // holds its reconcile for the whole timeout. Starting one interval and a bit earlier, every healthy gap that
+        // ends in this stretch is counted whole.
+        var firstContact = CallPace.Of(webhook.Calls(), keys, contactFrom - TimeSpan.FromSeconds(Figures.AnalysisIntervalSeconds + 5), time.GetUtcNow());
+        Say($"    first contact: {(time.GetUtcNow() - contactFrom).TotalSeconds:0} s; healthy interval p99 {firstContact.P99:0.0} s, max {firstContact.Max:0.0} s");
 
         Say($"hostile: {N} healthy migrations beside them for {options.AnalysisWindow.TotalMinutes:0} min");
         var providerCallsBefore = providers.Calls();
@@ -661,7 +667,10 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         var deploymentsAfter = await cluster.DeploymentVersionsAsync(HostileNamespace, cancellationToken).ConfigureAwait(false);
 
         var unnamed = faults.Where(f => tracker.Read(HostileNamespace, f.Name, s => s.Check(HostileCheck)) is var (verdict, message) && !f.Fault.IsNamedBy(verdict, message)).ToList();
-        var touched = hostile.Where(n => new[] { n + "-v1", n + "-v2" }.Any(d => deploymentsBefore.GetValueOrDefault(d) != deploymentsAfter.GetValueOrDefault(d))).ToList();
+        var touched = hostile
+            .Where(n => new[] { n + "-v1", n + "-v2" }.Any(d => deploymentsBefore.GetValueOrDefault(d) is not { } version || deploymentsAfter.GetValueOrDefault(d) != version))
+            .ToList();
+        var phases = hostile.Select(n => tracker.Read(HostileNamespace, n, s => s.Steps.Count == 0 ? "no phase" : $"{s.Phase}/{s.Steps[^1].Stage}") ?? "never seen").GroupBy(p => p, StringComparer.Ordinal);
         Put(Figures.HostileMigrations, hostile.Count);
         Put(Figures.HostileAloneP50, alone.P50);
         Put(Figures.HostileAloneP99, alone.P99);
@@ -670,7 +679,10 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         Put(Figures.HostileBesideP50, beside.P50);
         Put(Figures.HostileBesideP99, beside.P99);
         Put(Figures.HostileBesideCallsPerMinute, beside.CallsPerMinute);
+        Put(Figures.HostileBesideMax, beside.Max);
         Put(Figures.HostileBesideRss, besideRss);
+        Put(Figures.HostileFirstContactP99, firstContact.P99);
+        Put(Figures.HostileFirstContactMax, firstContact.Max);
         Put(Figures.HostileBesideUncalled, beside.Uncalled);
         PutRatio(Figures.HostileRatioP50, Figures.HostileBesideP50, Figures.HostileAloneP50);
         PutRatio(Figures.HostileRatioP99, Figures.HostileBesideP99, Figures.HostileAloneP99);
@@ -694,6 +706,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
             Result.Notes.Add($"Hostile `{fault.Name}` ({fault.Behaviour}): {string.Join("; ", shown)}.");
         }
 
+        Result.Notes.Add($"Hostile: phase/stage of the hostile migrations at the end of the window: {string.Join(", ", phases.Select(g => $"{g.Count()}× {g.Key}"))}.");
         foreach (var (name, fault) in unnamed.Take(5))
         {
             var (verdict, message) = tracker.Read(HostileNamespace, name, s => s.Check(HostileCheck));

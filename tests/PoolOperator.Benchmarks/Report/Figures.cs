@@ -96,7 +96,10 @@ internal static class Figures
     public const string HostileBesideP50 = "hostile.beside.p50";
     public const string HostileBesideP99 = "hostile.beside.p99";
     public const string HostileBesideCallsPerMinute = "hostile.beside.callsPerMinute";
+    public const string HostileBesideMax = "hostile.beside.max";
     public const string HostileBesideRss = "hostile.beside.rss";
+    public const string HostileFirstContactP99 = "hostile.firstContact.p99";
+    public const string HostileFirstContactMax = "hostile.firstContact.max";
     public const string HostileBesideUncalled = "hostile.beside.uncalled";
     public const string HostileRatioP50 = "hostile.ratio.p50";
     public const string HostileRatioP99 = "hostile.ratio.p99";
@@ -217,11 +220,14 @@ internal static class Figures
         new(HostileBesideP50, "hostile", "Beside hostile providers: actual interval between calls, p50", "s", 1),
         new(HostileBesideP99, "hostile", "Beside hostile providers: actual interval between calls, p99", "s", 1),
         new(HostileBesideCallsPerMinute, "hostile", "Beside hostile providers: webhook calls per minute", "", 0),
+        new(HostileBesideMax, "hostile", "Beside hostile providers: actual interval between calls, max", "s", 1),
         new(HostileBesideRss, "hostile", "Beside hostile providers: operator RSS", "MiB", 0),
         new(HostileBesideUncalled, "hostile", "Beside hostile providers: healthy migrations never called in the window", "", 0, "0", _ => new Target(Comparison.AtMost, 0)),
         new(HostileRatioP50, "hostile", "Interval p50 beside hostile providers ÷ alone", "×", 2, "≤ 1.1×", _ => new Target(Comparison.AtMost, HostilePaceRatioTarget)),
         new(HostileRatioP99, "hostile", "Interval p99 beside hostile providers ÷ alone", "×", 2, "≤ 1.1×", _ => new Target(Comparison.AtMost, HostilePaceRatioTarget)),
         new(HostileRatioRate, "hostile", "Calls per minute alone ÷ beside hostile providers", "×", 2, "≤ 1.1×", _ => new Target(Comparison.AtMost, HostilePaceRatioTarget)),
+        new(HostileFirstContactP99, "hostile", "First contact (hostile migrations created → each measured once): actual interval between calls, p99", "s", 1),
+        new(HostileFirstContactMax, "hostile", "First contact: actual interval between calls, max", "s", 1, "≤ 33 s (interval + 10%)", _ => new Target(Comparison.AtMost, AnalysisIntervalSeconds * 1.1)),
         new(HostileRssGrowth, "hostile", "Operator RSS beside hostile providers − alone", "MiB", 1),
         new(HostileProviderCalls, "hostile", "Calls the hostile providers received in the window", "", 0),
         new(HostileUnnamed, "hostile", "Hostile migrations whose status does not name the provider's fault", "", 0, "0", _ => new Target(Comparison.AtMost, 0)),

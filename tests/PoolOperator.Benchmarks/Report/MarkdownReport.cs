@@ -117,7 +117,10 @@ internal static class MarkdownReport
             weight 0, so only a passing check could make the operator move anything. Once each of them shows a measurement
             of its check, the healthy set is recorded for a second window of the same length. The targets compare the two
             windows of the same run: interval p50 and p99 beside the hostile providers within 1.1× of alone, calls per
-            minute alone within 1.1× of beside, no healthy migration left uncalled. At the end of the second window every
+            minute alone within 1.1× of beside, no healthy migration left uncalled. The stretch before that window, from
+            creating the hostile migrations until each was measured once, is first contact: no circuit has opened yet, so
+            every call to the trickle holds its reconcile for the whole timeout; its healthy gaps (those ending in it,
+            counted from 35 s before it) are held to the analysis scenario's interval + 10%. At the end of the second window every
             hostile migration must show an `Inconclusive` check whose message names its provider's fault (for the trickle,
             `did not answer in time`, or `circuit open for` its address once the breaker opened), the resourceVersion of
             each of its Deployments must be the one from before the hostile migrations were created, and the host the
@@ -175,7 +178,8 @@ internal static class MarkdownReport
             (another build of `pool-operator.dll`), `--keep` (keep the control plane's directory with the audit log and
             all logs), `--no-report` (print only). The figures are kept in `docs/benchmarks.json`; this file is
             regenerated from it after every run, or on its own with the scenario `report`. A figure that misses its
-            target shows ✗ and by how much; ✓ marks one that meets it.
+            target shows ✗ and by how much; ✓ marks one that meets it. `hostile` adds two analysis windows and about a
+            minute of first contact to a run (5 minutes at 100 with `--quick`).
             """));
         text.AppendLine();
 
