@@ -654,8 +654,8 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
             HostileNamespace, hostile, n => BenchCluster.HoldingMigration(HostileNamespace, n, $"{Figures.AnalysisIntervalSeconds}s", providers.Address(faultOf[n])), cancellationToken).ConfigureAwait(false);
         await tracker.WaitForAllAsync(
             HostileNamespace, hostile, s => s.Check(HostileCheck).Verdict is not null, ScaledTimeout, "have a measurement of their check", cancellationToken).ConfigureAwait(false);
-        // Until every hostile migration has been measured once, no circuit has opened yet: each call to the trickle
-        // holds its reconcile for the whole timeout. Starting one interval and a bit earlier, every healthy gap that
+        // Until the trickle's circuit opens, each call to it holds a reconcile for the check's whole budget: this is
+        // when the healthy migrations are most exposed. Starting one interval and a bit earlier, every healthy gap that
         // ends in this stretch is counted whole.
         var firstContact = CallPace.Of(webhook.Calls(), keys, contactFrom - TimeSpan.FromSeconds(Figures.AnalysisIntervalSeconds + 5), time.GetUtcNow());
         Say($"    first contact: {(time.GetUtcNow() - contactFrom).TotalSeconds:0} s; healthy interval p99 {firstContact.P99:0.0} s, max {firstContact.Max:0.0} s");

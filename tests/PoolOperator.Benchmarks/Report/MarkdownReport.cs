@@ -118,8 +118,8 @@ internal static class MarkdownReport
             of its check, the healthy set is recorded for a second window of the same length. The targets compare the two
             windows of the same run: interval p50 and p99 beside the hostile providers within 1.1× of alone, calls per
             minute alone within 1.1× of beside, no healthy migration left uncalled. The stretch before that window, from
-            creating the hostile migrations until each was measured once, is first contact: no circuit has opened yet, so
-            every call to the trickle holds its reconcile for the whole timeout; its healthy gaps (those ending in it,
+            creating the hostile migrations until each was measured once, is first contact: until the trickle's circuit
+            opens, every call to it holds a reconcile for the whole timeout; its healthy gaps (those ending in it,
             counted from 35 s before it) are held to the analysis scenario's interval + 10%. At the end of the second window every
             hostile migration must show an `Inconclusive` check whose message names its provider's fault (for the trickle,
             `did not answer in time`, or `circuit open for` its address once the breaker opened), the resourceVersion of
