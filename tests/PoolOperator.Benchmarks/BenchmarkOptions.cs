@@ -9,7 +9,7 @@ internal sealed record BenchmarkOptions
         Usage: dotnet run -c Release --project tests/PoolOperator.Benchmarks -- <scenario> [options]
 
         Scenarios: all (default) | floor | peer | idle | latency | restart | transition | convergence | memory
-                   | analysis | breach,
+                   | analysis | hostile | breach,
                    or several joined by commas (idle,restart)
                    report: only rewrite docs/benchmarks.md from docs/benchmarks.json
 
@@ -18,12 +18,13 @@ internal sealed record BenchmarkOptions
           --quick              shorter settling and a 2-minute analysis window (a 100-migration run takes minutes)
           --label NAME         the report column to add or update (default "current"; the baseline is "before")
           --unrelated-pods N   pods created in another namespace for the memory scenario (default 5000)
+          --hostile M          migrations facing hostile metric providers in the hostile scenario (default: N)
           --operator PATH      the pool-operator.dll to run (default: the Release build of operator/PoolOperator)
           --keep               keep the control plane's directory (audit log, component and operator logs)
           --no-report          print the figures only; leave docs/benchmarks.md and docs/benchmarks.json alone
         """;
 
-    public static readonly IReadOnlyList<string> Scenarios = ["floor", "peer", "idle", "latency", "restart", "transition", "convergence", "memory", "analysis", "breach"];
+    public static readonly IReadOnlyList<string> Scenarios = ["floor", "peer", "idle", "latency", "restart", "transition", "convergence", "memory", "analysis", "hostile", "breach"];
 
     public required IReadOnlySet<string> Selected { get; init; }
 
@@ -34,6 +35,11 @@ internal sealed record BenchmarkOptions
     public string Label { get; init; } = "current";
 
     public int UnrelatedPods { get; init; } = 5000;
+
+    /// <summary>Migrations of the hostile scenario that face misbehaving providers; null: as many as <see cref="Migrations"/>.</summary>
+    public int? Hostile { get; init; }
+
+    public int HostileMigrations => Hostile ?? Migrations;
 
     public string? OperatorAssembly { get; init; }
 
@@ -64,6 +70,7 @@ internal sealed record BenchmarkOptions
     {
         var scenario = "all";
         int migrations = 100, pods = 5000;
+        int? hostile = null;
         bool quick = false, keep = false, report = true;
         string label = "current";
         string? operatorAssembly = null;
@@ -78,6 +85,7 @@ internal sealed record BenchmarkOptions
                     case "--quick": quick = true; break;
                     case "--label": label = Next(); break;
                     case "--unrelated-pods": pods = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--hostile": hostile = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--operator": operatorAssembly = Path.GetFullPath(Next()); break;
                     case "--keep": keep = true; break;
                     case "--no-report": report = false; break;
@@ -97,9 +105,9 @@ internal sealed record BenchmarkOptions
             return (null, $"unknown scenario '{unknown}'");
         }
 
-        if (migrations < 1 || pods < 0 || string.IsNullOrWhiteSpace(label))
+        if (migrations < 1 || pods < 0 || hostile < 1 || string.IsNullOrWhiteSpace(label))
         {
-            return (null, "--migrations must be at least 1, --unrelated-pods at least 0, --label not empty");
+            return (null, "--migrations and --hostile must be at least 1, --unrelated-pods at least 0, --label not empty");
         }
 
         return (new BenchmarkOptions
@@ -109,6 +117,7 @@ internal sealed record BenchmarkOptions
             Quick = quick,
             Label = label,
             UnrelatedPods = pods,
+            Hostile = hostile,
             OperatorAssembly = operatorAssembly,
             Keep = keep,
             WriteReport = report,

@@ -24,6 +24,10 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
     private const string UnrelatedNamespace = "bench-unrelated";
     private const string FloorNamespace = "bench-floor";
     private const string PeerNamespace = "bench-peer";
+    private const string HostileNamespace = "bench-hostile";
+
+    /// <summary>The name of the one check of each hostile migration.</summary>
+    private const string HostileCheck = "errors";
 
     /// <summary>
     /// Where the control plane's directory goes: apart from other local control planes, whose start-up removes
@@ -44,7 +48,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var needsIdleSet = options.Runs("idle") || options.Runs("latency") || options.Runs("restart") || options.Runs("transition") || options.Runs("convergence") || options.Runs("memory");
-        var needsNewSet = options.Runs("convergence") || options.Runs("analysis") || options.Runs("breach");
+        var needsNewSet = options.Runs("convergence") || options.Runs("analysis") || options.Runs("hostile") || options.Runs("breach");
 
         Say("locating the control-plane binaries");
         var binaries = await ControlPlaneBinaries.LocateAsync(logger, cancellationToken).ConfigureAwait(false);
@@ -140,6 +144,11 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
                 if (options.Runs("analysis"))
                 {
                     await MeasureAnalysisIntervalAsync(webhook, names, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (options.Runs("hostile"))
+                {
+                    await MeasureHostilePaceAsync(operatorProcess, cluster, tracker, webhook, names, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (options.Runs("breach"))
@@ -576,8 +585,25 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
 
     private async Task MeasureAnalysisIntervalAsync(WebhookRecorder webhook, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
-        Say("analysis: waiting until every migration's webhook has been called once");
         var keys = names.Select(n => $"{NewNamespace}/{n}").ToList();
+        await WaitUntilEachCalledAsync(webhook, keys, "Analysis", cancellationToken).ConfigureAwait(false);
+        Say($"analysis: recording webhook calls for {options.AnalysisWindow.TotalMinutes:0} min");
+        var from = time.GetUtcNow();
+        await Task.Delay(options.AnalysisWindow, time, cancellationToken).ConfigureAwait(false);
+        var pace = CallPace.Of(webhook.Calls(), keys, from, time.GetUtcNow());
+        Put(Figures.AnalysisConfigured, Figures.AnalysisIntervalSeconds);
+        Put(Figures.AnalysisP50, pace.P50);
+        Put(Figures.AnalysisP99, pace.P99);
+        Put(Figures.AnalysisMax, pace.Max);
+        Put(Figures.AnalysisUncalled, pace.Uncalled);
+        Put(Figures.AnalysisCallsPerMinute, pace.CallsPerMinute);
+        Put(Figures.AnalysisMeanInterval, pace.MeanInterval(keys.Count));
+    }
+
+    /// <summary>Waits until the webhook has been called for every one of <paramref name="keys"/> (or notes who was not).</summary>
+    private async Task WaitUntilEachCalledAsync(WebhookRecorder webhook, IReadOnlyList<string> keys, string scenario, CancellationToken cancellationToken)
+    {
+        Say($"{scenario.ToLowerInvariant()}: waiting until every migration's webhook has been called once");
         var waitStarted = time.GetTimestamp();
         while (true)
         {
@@ -585,49 +611,144 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
             var called = keys.Count(calls.ContainsKey);
             if (called == keys.Count)
             {
-                break;
+                return;
             }
 
             if (time.GetElapsedTime(waitStarted) > ScaledTimeout)
             {
-                Result.Notes.Add($"Analysis: only {called} of {keys.Count} migrations had been called {ScaledTimeout.TotalSeconds:0} s after all reached their gate.");
-                break;
+                Result.Notes.Add($"{scenario}: only {called} of {keys.Count} migrations had been called {ScaledTimeout.TotalSeconds:0} s after all reached their gate.");
+                return;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
         }
-
-        Say($"analysis: recording webhook calls for {options.AnalysisWindow.TotalMinutes:0} min");
-        var from = time.GetUtcNow();
-        await Task.Delay(options.AnalysisWindow, time, cancellationToken).ConfigureAwait(false);
-        var to = time.GetUtcNow();
-        var all = webhook.Calls();
-        var gaps = new List<double>();
-        var uncalled = 0;
-        var callsInWindow = 0;
-        foreach (var key in keys)
-        {
-            var inWindow = all.TryGetValue(key, out var calls) ? calls.Where(c => c >= from && c < to).ToList() : [];
-            callsInWindow += inWindow.Count;
-            if (inWindow.Count == 0)
-            {
-                uncalled++;
-            }
-
-            gaps.AddRange(inWindow.Zip(inWindow.Skip(1), (a, b) => (b - a).TotalSeconds));
-        }
-
-        Put(Figures.AnalysisConfigured, Figures.AnalysisIntervalSeconds);
-        Put(Figures.AnalysisP50, Percentiles.Of(gaps, 50));
-        Put(Figures.AnalysisP99, Percentiles.Of(gaps, 99));
-        Put(Figures.AnalysisMax, gaps.Count > 0 ? gaps.Max() : null);
-        Put(Figures.AnalysisUncalled, uncalled);
-        Put(Figures.AnalysisCallsPerMinute, callsInWindow / (to - from).TotalMinutes);
-        if (callsInWindow > 0)
-        {
-            Put(Figures.AnalysisMeanInterval, keys.Count * (to - from).TotalSeconds / callsInWindow);
-        }
     }
+
+    /// <summary>
+    /// The new set's N healthy migrations wait at their gate, their webhook check measured every 30 s. Their pace is
+    /// recorded over one window alone, then over a window of the same length while M more migrations, in their own
+    /// namespace, are judged by Prometheus checks against servers on 127.0.0.1 that misbehave in every way
+    /// <see cref="HostileFault.All"/> lists (dealt in turn). Afterwards every hostile migration must show an inconclusive
+    /// check whose message names its provider's fault, and none of its Deployments may have been written to.
+    /// </summary>
+    private async Task MeasureHostilePaceAsync(
+        OperatorProcess operatorProcess, BenchCluster cluster, MigrationTracker tracker, WebhookRecorder webhook, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var keys = names.Select(n => $"{NewNamespace}/{n}").ToList();
+        await WaitUntilEachCalledAsync(webhook, keys, "Hostile", cancellationToken).ConfigureAwait(false);
+        var hostile = BenchCluster.Names("bad", options.HostileMigrations);
+        var faults = hostile.Select((name, i) => (Name: name, Fault: HostileFault.All[i % HostileFault.All.Count])).ToList();
+        // Their pools exist before the first window, so the two windows differ only by the hostile migrations.
+        Say($"hostile: creating {hostile.Count} pools in {HostileNamespace}");
+        await cluster.CreatePoolsAsync(HostileNamespace, hostile, cancellationToken).ConfigureAwait(false);
+        await using var providers = await HostileProviders.StartAsync(time, cancellationToken).ConfigureAwait(false);
+
+        Say($"hostile: {N} healthy migrations alone for {options.AnalysisWindow.TotalMinutes:0} min");
+        var (alone, aloneRss) = await RecordPaceAsync(operatorProcess, webhook, keys, cancellationToken).ConfigureAwait(false);
+
+        var deploymentsBefore = await cluster.DeploymentVersionsAsync(HostileNamespace, cancellationToken).ConfigureAwait(false);
+        var faultOf = faults.ToDictionary(f => f.Name, f => f.Fault, StringComparer.Ordinal);
+        Say($"hostile: creating {hostile.Count} migrations judged by {HostileFault.All.Count} hostile providers ({string.Join(", ", HostileFault.All.Select(f => f.Name))})");
+        var contactFrom = time.GetUtcNow();
+        await cluster.CreateMigrationsAsync(
+            HostileNamespace, hostile, n => BenchCluster.HoldingMigration(HostileNamespace, n, $"{Figures.AnalysisIntervalSeconds}s", providers.Address(faultOf[n])), cancellationToken).ConfigureAwait(false);
+        await tracker.WaitForAllAsync(
+            HostileNamespace, hostile, s => s.Check(HostileCheck).Verdict is not null, ScaledTimeout, "have a measurement of their check", cancellationToken).ConfigureAwait(false);
+        // Until the trickle's circuit opens, each call to it holds a reconcile for the check's whole budget: this is
+        // when the healthy migrations are most exposed. Starting one interval and a bit earlier, every healthy gap that
+        // ends in this stretch is counted whole.
+        var firstContact = CallPace.Of(webhook.Calls(), keys, contactFrom - TimeSpan.FromSeconds(Figures.AnalysisIntervalSeconds + 5), time.GetUtcNow());
+        Say($"    first contact: {(time.GetUtcNow() - contactFrom).TotalSeconds:0} s; healthy interval p99 {firstContact.P99:0.0} s, max {firstContact.Max:0.0} s");
+
+        Say($"hostile: {N} healthy migrations beside them for {options.AnalysisWindow.TotalMinutes:0} min");
+        var providerCallsBefore = providers.Calls();
+        var (beside, besideRss) = await RecordPaceAsync(operatorProcess, webhook, keys, cancellationToken).ConfigureAwait(false);
+        var providerCalls = providers.Calls();
+        var deploymentsAfter = await cluster.DeploymentVersionsAsync(HostileNamespace, cancellationToken).ConfigureAwait(false);
+
+        var unnamed = faults.Where(f => tracker.Read(HostileNamespace, f.Name, s => s.Check(HostileCheck)) is var (verdict, message) && !f.Fault.IsNamedBy(verdict, message)).ToList();
+        var touched = hostile
+            .Where(n => new[] { n + "-v1", n + "-v2" }.Any(d => deploymentsBefore.GetValueOrDefault(d) is not { } version || deploymentsAfter.GetValueOrDefault(d) != version))
+            .ToList();
+        var phases = hostile.Select(n => tracker.Read(HostileNamespace, n, s => s.Steps.Count == 0 ? "no phase" : $"{s.Phase}/{s.Steps[^1].Stage}") ?? "never seen").GroupBy(p => p, StringComparer.Ordinal);
+        Put(Figures.HostileMigrations, hostile.Count);
+        Put(Figures.HostileAloneP50, alone.P50);
+        Put(Figures.HostileAloneP99, alone.P99);
+        Put(Figures.HostileAloneCallsPerMinute, alone.CallsPerMinute);
+        Put(Figures.HostileAloneRss, aloneRss);
+        Put(Figures.HostileBesideP50, beside.P50);
+        Put(Figures.HostileBesideP99, beside.P99);
+        Put(Figures.HostileBesideCallsPerMinute, beside.CallsPerMinute);
+        Put(Figures.HostileBesideMax, beside.Max);
+        Put(Figures.HostileBesideRss, besideRss);
+        Put(Figures.HostileFirstContactP99, firstContact.P99);
+        Put(Figures.HostileFirstContactMax, firstContact.Max);
+        Put(Figures.HostileBesideUncalled, beside.Uncalled);
+        PutRatio(Figures.HostileRatioP50, Figures.HostileBesideP50, Figures.HostileAloneP50);
+        PutRatio(Figures.HostileRatioP99, Figures.HostileBesideP99, Figures.HostileAloneP99);
+        PutRatio(Figures.HostileRatioRate, Figures.HostileAloneCallsPerMinute, Figures.HostileBesideCallsPerMinute);
+        Put(Figures.HostileRssGrowth, besideRss - aloneRss);
+        Put(Figures.HostileProviderCalls, providerCalls.Sum(c => c.Value - providerCallsBefore[c.Key]));
+        Put(Figures.HostileUnnamed, unnamed.Count);
+        Put(Figures.HostileTouched, touched.Count);
+        Put(Figures.HostileFollowedRedirects, providers.FollowedRedirects);
+        var minutes = options.AnalysisWindow.TotalMinutes;
+        Result.Breakdowns["hostile"] = new SortedDictionary<string, double>(
+            providerCalls.ToDictionary(c => c.Key, c => Math.Round((c.Value - providerCallsBefore[c.Key]) / minutes, 3)), StringComparer.Ordinal);
+        foreach (var fault in HostileFault.All)
+        {
+            var shown = faults.Where(f => f.Fault == fault)
+                .Select(f => tracker.Read(HostileNamespace, f.Name, s => s.Check(HostileCheck).Message))
+                .OfType<string>()
+                .GroupBy(m => m, StringComparer.Ordinal)
+                .OrderByDescending(g => g.Count())
+                .Select(g => $"{g.Count()}× `{Shorten(g.Key)}`");
+            Result.Notes.Add($"Hostile `{fault.Name}` ({fault.Behaviour}): {string.Join("; ", shown)}.");
+        }
+
+        Result.Notes.Add($"Hostile: phase/stage of the hostile migrations at the end of the window: {string.Join(", ", phases.Select(g => $"{g.Count()}× {g.Key}"))}.");
+        foreach (var (name, fault) in unnamed.Take(5))
+        {
+            var (verdict, message) = tracker.Read(HostileNamespace, name, s => s.Check(HostileCheck));
+            Result.Notes.Add($"Hostile: {HostileNamespace}/{name} faces `{fault.Name}` but its check shows {verdict ?? "no verdict"}: {message ?? "no message"}.");
+        }
+
+        if (touched.Count > 0)
+        {
+            Result.Notes.Add($"Hostile: Deployments written to while their checks were inconclusive: {string.Join(", ", touched.Take(10))}.");
+        }
+
+        Say($"hostile: interval p99 {alone.P99:0.0} s alone, {beside.P99:0.0} s beside; calls per minute {alone.CallsPerMinute:0} alone, {beside.CallsPerMinute:0} beside; " +
+            $"{unnamed.Count} without the fault named, {touched.Count} touched");
+
+        // The breach scenario that may follow measures the healthy set on its own again.
+        Say($"hostile: deleting the {hostile.Count} hostile migrations");
+        await cluster.DeleteMigrationsAsync(HostileNamespace, ScaledTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The pace of <paramref name="keys"/> over one analysis window, and the operator's RSS sampled in the window's
+    /// last seconds.
+    /// </summary>
+    private async Task<(CallPace Pace, double Rss)> RecordPaceAsync(OperatorProcess operatorProcess, WebhookRecorder webhook, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var from = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        // Five samples take about 4 s; they end before the window does.
+        await Task.Delay(options.AnalysisWindow - TimeSpan.FromSeconds(6), time, cancellationToken).ConfigureAwait(false);
+        var (rss, _) = await SampleMemoryAsync(operatorProcess, cancellationToken).ConfigureAwait(false);
+        var left = options.AnalysisWindow - time.GetElapsedTime(started);
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        var pace = CallPace.Of(webhook.Calls(), keys, from, time.GetUtcNow());
+        Say($"    interval p50 {pace.P50:0.0} s, p99 {pace.P99:0.0} s, {pace.CallsPerMinute:0} calls per minute, {pace.Uncalled} never called, RSS {rss:0} MiB");
+        return (pace, rss);
+    }
+
+    private static string Shorten(string message) => message.Length <= 160 ? message : message[..157] + "…";
 
     /// <summary>The median of 5 samples 1 s apart (RSS moves with every garbage collection), and the peak.</summary>
     private async Task<(double Rss, double Peak)> SampleMemoryAsync(OperatorProcess operatorProcess, CancellationToken cancellationToken)

@@ -132,6 +132,37 @@ internal sealed class BenchCluster(IKubernetes client, TimeProvider time)
         },
     };
 
+    /// <summary>
+    /// A migration of pool <paramref name="name"/> judged by one Prometheus check against <paramref name="prometheus"/>:
+    /// its first stage sends no traffic to V2 (weight 0), so only a passing check could make the operator move anything.
+    /// </summary>
+    public static JsonObject HoldingMigration(string ns, string name, string interval, Uri prometheus) => new()
+    {
+        ["apiVersion"] = $"{Group}/{Version}",
+        ["kind"] = "PoolMigration",
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        ["spec"] = new JsonObject
+        {
+            ["v1"] = new JsonObject { ["deployment"] = name + "-v1" },
+            ["v2"] = new JsonObject { ["deployment"] = name + "-v2" },
+            ["stages"] = new JsonArray(
+                new JsonObject { ["name"] = "hold", ["weight"] = 0 },
+                new JsonObject { ["name"] = "full", ["weight"] = 100 }),
+            ["analysis"] = new JsonObject
+            {
+                ["interval"] = interval,
+                ["checks"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "errors",
+                    ["prometheus"] = new JsonObject { ["address"] = prometheus.ToString(), ["query"] = "sum(rate(errors_total[1m]))", ["timeoutSeconds"] = 10 },
+                    ["max"] = 0.01,
+                }),
+            },
+            ["rollback"] = new JsonObject { ["scaleDownDelaySeconds"] = 0 },
+            ["completion"] = new JsonObject { ["rollbackWindowSeconds"] = 0 },
+        },
+    };
+
     /// <summary>Creates the migrations; returns when each create call returned, on the benchmark's clock.</summary>
     public async Task<IReadOnlyDictionary<string, DateTimeOffset>> CreateMigrationsAsync(
         string ns,
@@ -188,6 +219,36 @@ internal sealed class BenchCluster(IKubernetes client, TimeProvider time)
             };
             await IgnoreConflict(() => client.CoreV1.CreateNamespacedPodAsync(pod, ns, cancellationToken: ct)).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every Deployment of <paramref name="ns"/> by name, with its resourceVersion: any write to one changes it.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> DeploymentVersionsAsync(string ns, CancellationToken cancellationToken)
+    {
+        var list = await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return list.Items.ToDictionary(d => d.Name(), d => d.ResourceVersion(), StringComparer.Ordinal);
+    }
+
+    /// <summary>Deletes every migration of <paramref name="ns"/> and waits until the operator has let them go (finalizers).</summary>
+    public async Task DeleteMigrationsAsync(string ns, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await client.CustomObjects.DeleteCollectionNamespacedCustomObjectAsync(Group, Version, ns, Plural, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var list = (System.Text.Json.JsonElement)await client.CustomObjects.ListNamespacedCustomObjectAsync(Group, Version, ns, Plural, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var left = list.GetProperty("items").GetArrayLength();
+            if (left == 0)
+            {
+                return;
+            }
+
+            if (time.GetElapsedTime(started) > timeout)
+            {
+                throw new TimeoutException($"{left} migrations in {ns} still exist {timeout.TotalSeconds:0} s after they were deleted");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Deletes a namespace without waiting for the namespace controller to empty it.</summary>

@@ -21,4 +21,26 @@ internal sealed class MigrationState
     public JsonElement? LastStatus { get; set; }
 
     public string? Phase => Steps.Count == 0 ? null : Steps[^1].Phase;
+
+    /// <summary>The verdict and message of check <paramref name="name"/> in the last status seen, or nulls without one.</summary>
+    public (string? Verdict, string? Message) Check(string name)
+    {
+        if (LastStatus is { ValueKind: JsonValueKind.Object } status
+            && status.TryGetProperty("analysis", out var analysis) && analysis.ValueKind == JsonValueKind.Object
+            && analysis.TryGetProperty("checks", out var checks) && checks.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var check in checks.EnumerateArray())
+            {
+                if (check.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() == name)
+                {
+                    return (Text(check, "verdict"), Text(check, "message"));
+                }
+            }
+        }
+
+        return (null, null);
+    }
+
+    private static string? Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -88,6 +88,31 @@ internal static class Figures
     public const string AnalysisCallsPerMinute = "analysis.callsPerMinute";
     public const string AnalysisMeanInterval = "analysis.meanInterval";
 
+    public const string HostileMigrations = "hostile.migrations";
+    public const string HostileAloneP50 = "hostile.alone.p50";
+    public const string HostileAloneP99 = "hostile.alone.p99";
+    public const string HostileAloneCallsPerMinute = "hostile.alone.callsPerMinute";
+    public const string HostileAloneRss = "hostile.alone.rss";
+    public const string HostileBesideP50 = "hostile.beside.p50";
+    public const string HostileBesideP99 = "hostile.beside.p99";
+    public const string HostileBesideCallsPerMinute = "hostile.beside.callsPerMinute";
+    public const string HostileBesideMax = "hostile.beside.max";
+    public const string HostileBesideRss = "hostile.beside.rss";
+    public const string HostileFirstContactP99 = "hostile.firstContact.p99";
+    public const string HostileFirstContactMax = "hostile.firstContact.max";
+    public const string HostileBesideUncalled = "hostile.beside.uncalled";
+    public const string HostileRatioP50 = "hostile.ratio.p50";
+    public const string HostileRatioP99 = "hostile.ratio.p99";
+    public const string HostileRatioRate = "hostile.ratio.rate";
+    public const string HostileRssGrowth = "hostile.rssGrowth";
+    public const string HostileProviderCalls = "hostile.providerCalls";
+    public const string HostileUnnamed = "hostile.unnamed";
+    public const string HostileTouched = "hostile.touched";
+    public const string HostileFollowedRedirects = "hostile.followedRedirects";
+
+    /// <summary>Beside hostile providers the healthy migrations keep their pace within this factor of the pace alone.</summary>
+    public const double HostilePaceRatioTarget = 1.1;
+
     /// <summary>The configured analysis interval of the analysis scenario, in seconds.</summary>
     public const int AnalysisIntervalSeconds = 30;
 
@@ -186,6 +211,28 @@ internal static class Figures
         new(BreachWrites, "breach", "Writes per migration, breach → RolledBack", "", 2),
         new(BreachReconcilesPerSecond, "breach", "Reconciles per second, breach → all RolledBack (operator's /metrics)", "", 2),
         new(BreachRequestsPerReconcile, "breach", "API requests per reconcile, breach → all RolledBack", "", 2),
+
+        new(HostileMigrations, "hostile", "Hostile migrations beside the N healthy ones", "", 0),
+        new(HostileAloneP50, "hostile", "Healthy migrations alone: actual interval between calls, p50", "s", 1),
+        new(HostileAloneP99, "hostile", "Healthy migrations alone: actual interval between calls, p99", "s", 1),
+        new(HostileAloneCallsPerMinute, "hostile", "Healthy migrations alone: webhook calls per minute", "", 0),
+        new(HostileAloneRss, "hostile", "Healthy migrations alone: operator RSS", "MiB", 0),
+        new(HostileBesideP50, "hostile", "Beside hostile providers: actual interval between calls, p50", "s", 1),
+        new(HostileBesideP99, "hostile", "Beside hostile providers: actual interval between calls, p99", "s", 1),
+        new(HostileBesideCallsPerMinute, "hostile", "Beside hostile providers: webhook calls per minute", "", 0),
+        new(HostileBesideMax, "hostile", "Beside hostile providers: actual interval between calls, max", "s", 1),
+        new(HostileBesideRss, "hostile", "Beside hostile providers: operator RSS", "MiB", 0),
+        new(HostileBesideUncalled, "hostile", "Beside hostile providers: healthy migrations never called in the window", "", 0, "0", _ => new Target(Comparison.AtMost, 0)),
+        new(HostileRatioP50, "hostile", "Interval p50 beside hostile providers ÷ alone", "×", 2, "≤ 1.1×", _ => new Target(Comparison.AtMost, HostilePaceRatioTarget)),
+        new(HostileRatioP99, "hostile", "Interval p99 beside hostile providers ÷ alone", "×", 2, "≤ 1.1×", _ => new Target(Comparison.AtMost, HostilePaceRatioTarget)),
+        new(HostileRatioRate, "hostile", "Calls per minute alone ÷ beside hostile providers", "×", 2, "≤ 1.1×", _ => new Target(Comparison.AtMost, HostilePaceRatioTarget)),
+        new(HostileFirstContactP99, "hostile", "First contact (hostile migrations created → each measured once): actual interval between calls, p99", "s", 1),
+        new(HostileFirstContactMax, "hostile", "First contact: actual interval between calls, max", "s", 1, "≤ 33 s (interval + 10%)", _ => new Target(Comparison.AtMost, AnalysisIntervalSeconds * 1.1)),
+        new(HostileRssGrowth, "hostile", "Operator RSS beside hostile providers − alone", "MiB", 1),
+        new(HostileProviderCalls, "hostile", "Calls the hostile providers received in the window", "", 0),
+        new(HostileUnnamed, "hostile", "Hostile migrations whose status does not name the provider's fault", "", 0, "0", _ => new Target(Comparison.AtMost, 0)),
+        new(HostileTouched, "hostile", "Hostile migrations whose Deployments changed", "", 0, "0", _ => new Target(Comparison.AtMost, 0)),
+        new(HostileFollowedRedirects, "hostile", "Calls that reached the host a redirect points to", "", 0, "0", _ => new Target(Comparison.AtMost, 0)),
     ];
 
     public static FigureDefinition Get(string id) => All.First(f => f.Id == id);

@@ -103,6 +103,29 @@ internal static class MarkdownReport
             status says the trigger fired (the operator's round and its status write). The audit log counts the
             operator's writes until the last migration is `RolledBack`.
             """),
+        ("hostile", "9. Hostile metric providers beside healthy migrations", """
+            Whether migrations whose metric providers misbehave slow down the others. The new-migrations set (N
+            migrations at their gate, one webhook check each, `analysis.interval: 30s`, answered 200 on 127.0.0.1) is
+            recorded for one window alone, 5 minutes (2 in quick mode), as in the analysis scenario: the gaps between
+            consecutive calls of the same migration and the calls per minute, and the operator's RSS (median of 5 samples
+            in the window's last seconds). Then M more migrations (`--hostile M`, default N), in their own namespace with
+            their own pools (created before the first window), each get one Prometheus check (`max: 0.01`,
+            `timeoutSeconds: 10`, the operator's default retries and circuit breaker) against one of eight servers on
+            127.0.0.1, dealt in turn: a body that trickles one space every 100 ms forever, a 50 MB body, JSON that breaks
+            off, an HTML page as `text/html`, a 302 redirect to the same port under another host name (`localhost`), HTTPS
+            with a self-signed certificate, a `NaN` value, a matrix where a vector is expected. Their first stage has
+            weight 0, so only a passing check could make the operator move anything. Once each of them shows a measurement
+            of its check, the healthy set is recorded for a second window of the same length. The targets compare the two
+            windows of the same run: interval p50 and p99 beside the hostile providers within 1.1× of alone, calls per
+            minute alone within 1.1× of beside, no healthy migration left uncalled. The stretch before that window, from
+            creating the hostile migrations until each was measured once, is first contact: until the trickle's circuit
+            opens, every call to it holds a reconcile for the whole timeout; its healthy gaps (those ending in it,
+            counted from 35 s before it) are held to the analysis scenario's interval + 10%. At the end of the second window every
+            hostile migration must show an `Inconclusive` check whose message names its provider's fault (for the trickle,
+            `did not answer in time`, or `circuit open for` its address once the breaker opened), the resourceVersion of
+            each of its Deployments must be the one from before the hostile migrations were created, and the host the
+            redirect points to must have had no call. The hostile migrations are then deleted; their servers stop.
+            """),
     ];
 
     private static readonly (string Section, string Breakdown, string Title, string Key)[] Breakdowns =
@@ -118,6 +141,7 @@ internal static class MarkdownReport
         ("convergence", "convergence.perReconcile", "API requests per reconcile while new migrations converge, by verb:", "Verb"),
         ("breach", "breach", "Writes per migration from the breach until all are RolledBack, by verb and resource:", "Request"),
         ("breach", "breach.perReconcile", "API requests per reconcile from the breach until all are RolledBack, by verb:", "Verb"),
+        ("hostile", "hostile", "Calls per minute each hostile provider received in the window beside the healthy migrations (`tls`: connections, as no handshake succeeds):", "Provider"),
     ];
 
     /// <summary>The hand-written part of the report starts at this line; everything from it on is kept as it is.</summary>
@@ -147,13 +171,15 @@ internal static class MarkdownReport
         text.AppendLine();
         text.AppendLine(Paragraph("""
             Scenarios: `all`, or one or several (joined by commas) of `floor`, `peer`, `idle`, `latency`, `restart`,
-            `transition`, `convergence`, `memory`, `analysis`, `breach`. Options:
-            `--migrations N` (default 100), `--quick` (shorter settling and a 2-minute analysis window), `--label NAME`
-            (the column to add or update, default `current`), `--unrelated-pods N` (default 5000), `--operator PATH`
+            `transition`, `convergence`, `memory`, `analysis`, `hostile`, `breach`. Options:
+            `--migrations N` (default 100), `--quick` (shorter settling and 2-minute analysis windows), `--label NAME`
+            (the column to add or update, default `current`), `--unrelated-pods N` (default 5000), `--hostile M` (the
+            hostile scenario's migrations facing misbehaving providers, default N), `--operator PATH`
             (another build of `pool-operator.dll`), `--keep` (keep the control plane's directory with the audit log and
             all logs), `--no-report` (print only). The figures are kept in `docs/benchmarks.json`; this file is
             regenerated from it after every run, or on its own with the scenario `report`. A figure that misses its
-            target shows ✗ and by how much; ✓ marks one that meets it.
+            target shows ✗ and by how much; ✓ marks one that meets it. `hostile` adds two analysis windows and about a
+            minute of first contact to a run (5 minutes at 100 with `--quick`).
             """));
         text.AppendLine();
 
