@@ -91,7 +91,7 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         var configuredRouters = caches.ConfiguredRouters(migration);
-        var (decision, nextAnalysisAt) = await DecideAsync(key, migration, needs, configuredRouters, cancellationToken).ConfigureAwait(false);
+        var (decision, decidedAt, nextAnalysisAt) = await DecideAsync(key, migration, needs, configuredRouters, cancellationToken).ConfigureAwait(false);
         var needed = CacheNeeds.Of(decision.Status);
         if (!needs.Covers(needed))
         {
@@ -159,11 +159,14 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         metrics.Observe(migration, Stopwatch.GetElapsedTime(started));
-        return decision.RequeueAfter is { } after ? Clamp(after) : Resync;
+
+        // The core's wake-up counts from the instant it decided at; the queue counts from now, after the measurement
+        // and the writes of this round, which take seconds when the apiserver is busy.
+        return decision.RequeueAfter is { } after ? Clamp(decidedAt + after - time.GetUtcNow()) : Resync;
     }
 
-    /// <returns>The decision, and when the checks are next due if this round measured them.</returns>
-    private async Task<(MigrationDecision Decision, DateTimeOffset? NextAnalysisAt)> DecideAsync(
+    /// <returns>The decision, the instant it was decided at, and when the checks are next due if this round measured them.</returns>
+    private async Task<(MigrationDecision Decision, DateTimeOffset DecidedAt, DateTimeOffset? NextAnalysisAt)> DecideAsync(
         NamespacedName key, PoolMigration migration, CacheNeeds needs, IReadOnlyList<ITrafficRouter> configuredRouters, CancellationToken cancellationToken)
     {
         ObservedWorld world;
@@ -209,7 +212,7 @@ internal sealed partial class PoolMigrationReconciler(
         metrics.Measured(measurements);
         var present = needs.Cleanup ? cleanup.Present(migration) : null;
         var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt, routed, selectingV2, world.Budgets, present));
-        return (decision, due ? AnalysisSchedule.NextAfter(now, MigrationPlan.From(migration.Spec)) : null);
+        return (decision, now, due ? AnalysisSchedule.NextAfter(nextAnalysisAt, now, MigrationPlan.From(migration.Spec)) : null);
     }
 
     private async Task ApplyAsync(PoolMigration migration, MigrationDecision decision, IReadOnlyList<ITrafficRouter> configuredRouters, CancellationToken cancellationToken)
