@@ -40,9 +40,7 @@ internal sealed partial class PoolMigrationReconciler(
     TimeProvider time,
     ILogger<PoolMigrationReconciler> logger)
 {
-    private static readonly TimeSpan MinimumRequeue = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CacheWait = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
 
     // Migrations whose next round reads more than their persisted phase needs, because the last decision left that phase.
     private readonly ConcurrentDictionary<NamespacedName, CacheNeeds> widened = new();
@@ -159,10 +157,7 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         metrics.Observe(migration, Stopwatch.GetElapsedTime(started));
-
-        // The core's wake-up counts from the instant it decided at; the queue counts from now, after the measurement
-        // and the writes of this round, which take seconds when the apiserver is busy.
-        return decision.RequeueAfter is { } after ? Clamp(decidedAt + after - time.GetUtcNow()) : Resync;
+        return RoundRequeue.After(decision, decidedAt, time.GetUtcNow());
     }
 
     /// <returns>The decision, the instant it was decided at, and when the checks are next due if this round measured them.</returns>
@@ -288,9 +283,6 @@ internal sealed partial class PoolMigrationReconciler(
         schedule.Forget(key);
         migrations.Forget(key.Namespace!, key.Name);
     }
-
-    private static TimeSpan Clamp(TimeSpan after) =>
-        after < MinimumRequeue ? MinimumRequeue : after > Resync ? Resync : after;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Namespace}/{Name}: {From} -> {To}: {Message}")]
     private static partial void LogPhase(ILogger logger, string @namespace, string name, string from, string to, string message);
