@@ -296,9 +296,17 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         var calls = webhook.Calls();
         var limitCalls = new List<double>();
         var callToTrigger = new List<double>();
+        var firstCalls = new List<double>();
+        var gaps = new List<double>();
         foreach (var name in names)
         {
             var failing = calls.TryGetValue($"{NewNamespace}/{name}", out var all) ? all.Where(c => c >= from).ToList() : [];
+            if (failing.Count > 0)
+            {
+                firstCalls.Add(Since(failing[0]));
+            }
+
+            gaps.AddRange(failing.Take(Figures.FailureLimit).Zip(failing.Skip(1).Take(Figures.FailureLimit - 1), (a, b) => (b - a).TotalSeconds));
             if (failing.Count < Figures.FailureLimit)
             {
                 continue;
@@ -326,6 +334,15 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
         Put(Figures.BreachWrites, events.Count(e => e.IsWrite) / (double)N);
         Result.Breakdowns["breach"] = Breakdown(events.Where(e => e.IsWrite), 1.0 / N);
         PutReconcileRates("breach", Figures.BreachReconcilesPerSecond, Figures.BreachRequestsPerReconcile, reconcilesBefore, reconcilesAfter, allRolledBack - from, events);
+        // The schedule split further: how late the first failing call came, and how far apart the streak's calls were.
+        if (firstCalls.Count > 0 && gaps.Count > 0)
+        {
+            Result.Notes.Add(
+                $"Breach: the first failing call came {Percentiles.Of(firstCalls, 50):0.0} s (p50) and {firstCalls.Max():0.0} s (max) after the check started failing; "
+                + $"consecutive failing calls of one migration were {Percentiles.Of(gaps, 50):0.0} s (p50), {Percentiles.Of(gaps, 99):0.0} s (p99) and {gaps.Max():0.0} s (max) apart.");
+            Say(Result.Notes[^1]);
+        }
+
         if (v2Reverted.Count < v2Before)
         {
             Result.Notes.Add($"Breach: {v2Before} V2 Deployments had replicas when the check started failing, {v2Reverted.Count} were seen back at 0.");

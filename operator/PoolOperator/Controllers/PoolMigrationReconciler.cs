@@ -40,9 +40,7 @@ internal sealed partial class PoolMigrationReconciler(
     TimeProvider time,
     ILogger<PoolMigrationReconciler> logger)
 {
-    private static readonly TimeSpan MinimumRequeue = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan CacheWait = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
 
     // Migrations whose next round reads more than their persisted phase needs, because the last decision left that phase.
     private readonly ConcurrentDictionary<NamespacedName, CacheNeeds> widened = new();
@@ -91,7 +89,7 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         var configuredRouters = caches.ConfiguredRouters(migration);
-        var (decision, nextAnalysisAt) = await DecideAsync(key, migration, needs, configuredRouters, cancellationToken).ConfigureAwait(false);
+        var (decision, decidedAt, nextAnalysisAt) = await DecideAsync(key, migration, needs, configuredRouters, cancellationToken).ConfigureAwait(false);
         var needed = CacheNeeds.Of(decision.Status);
         if (!needs.Covers(needed))
         {
@@ -159,11 +157,11 @@ internal sealed partial class PoolMigrationReconciler(
         }
 
         metrics.Observe(migration, Stopwatch.GetElapsedTime(started));
-        return decision.RequeueAfter is { } after ? Clamp(after) : Resync;
+        return RoundRequeue.After(decision, decidedAt, time.GetUtcNow());
     }
 
-    /// <returns>The decision, and when the checks are next due if this round measured them.</returns>
-    private async Task<(MigrationDecision Decision, DateTimeOffset? NextAnalysisAt)> DecideAsync(
+    /// <returns>The decision, the instant it was decided at, and when the checks are next due if this round measured them.</returns>
+    private async Task<(MigrationDecision Decision, DateTimeOffset DecidedAt, DateTimeOffset? NextAnalysisAt)> DecideAsync(
         NamespacedName key, PoolMigration migration, CacheNeeds needs, IReadOnlyList<ITrafficRouter> configuredRouters, CancellationToken cancellationToken)
     {
         ObservedWorld world;
@@ -209,7 +207,7 @@ internal sealed partial class PoolMigrationReconciler(
         metrics.Measured(measurements);
         var present = needs.Cleanup ? cleanup.Present(migration) : null;
         var decision = MigrationDecider.Decide(new MigrationInput(migration, world.V1, world.V2, specErrors, measurements, now, nextAnalysisAt, routed, selectingV2, world.Budgets, present));
-        return (decision, due ? AnalysisSchedule.NextAfter(now, MigrationPlan.From(migration.Spec)) : null);
+        return (decision, now, due ? AnalysisSchedule.NextAfter(nextAnalysisAt, now, MigrationPlan.From(migration.Spec)) : null);
     }
 
     private async Task ApplyAsync(PoolMigration migration, MigrationDecision decision, IReadOnlyList<ITrafficRouter> configuredRouters, CancellationToken cancellationToken)
@@ -285,9 +283,6 @@ internal sealed partial class PoolMigrationReconciler(
         schedule.Forget(key);
         migrations.Forget(key.Namespace!, key.Name);
     }
-
-    private static TimeSpan Clamp(TimeSpan after) =>
-        after < MinimumRequeue ? MinimumRequeue : after > Resync ? Resync : after;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Namespace}/{Name}: {From} -> {To}: {Message}")]
     private static partial void LogPhase(ILogger logger, string @namespace, string name, string from, string to, string message);

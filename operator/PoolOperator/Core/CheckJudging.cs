@@ -21,7 +21,7 @@ internal static class CheckJudging
         var status = round.Status;
         var builtIn = BuiltInChecks.Measure(round.V2, v2Target, stageWasReady, AnalysisBook.LastValue(status, BuiltInChecks.V2Restarts), round.Now);
         AnalysisBook.Record(status, builtIn.Concat(round.Input.Measurements), stageWasReady, round.Now);
-        round.Wake(AnalysisSchedule.NextAfter(round.Now, round.Plan));
+        round.Wake(AnalysisSchedule.NextAfter(round.Input.NextAnalysisAt, round.Now, round.Plan));
     }
 
     /// <summary>Fires failure-limit triggers and inconclusive pauses. True when a trigger fired (rollback or trigger pause).</summary>

@@ -117,8 +117,10 @@ internal static class StageProgression
             {
                 round.Wake(stageEnds);
             }
-            else if (AnalysisBook.StagePassed(status, round.Plan))
+            else if (AnalysisBook.StagePassed(status, round.Plan) && round.V2.ReadyReplicas >= targets.V2)
             {
+                // v2-ready was recorded when the checks were last measured, up to an interval ago: a stage that ends
+                // between two measurements passes only while V2 still has the stage's ready pods.
                 Pass(round, targets.Stage);
             }
         }

@@ -165,7 +165,7 @@ internal sealed class MigrationSimulator
 
         if (AnalysisSchedule.IsDue(input.NextAnalysisAt, input.Now))
         {
-            nextAnalysisAt = AnalysisSchedule.NextAfter(input.Now, MigrationPlan.From(input.Migration.Spec));
+            nextAnalysisAt = AnalysisSchedule.NextAfter(input.NextAnalysisAt, input.Now, MigrationPlan.From(input.Migration.Spec));
         }
 
         foreach (var action in decision.Actions)
