@@ -41,6 +41,10 @@ internal sealed partial class Notifier(
 
     private readonly Channel<Notification> queue = Channel.CreateBounded<Notification>(new BoundedChannelOptions(1_000) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, byte> inFlight = new(StringComparer.Ordinal);
+
+    // Recorded by this process (value: the migration's uid), kept until an offered status shows it: a round may offer from
+    // a status read before the record landed, and without this would send the milestone again.
+    private readonly ConcurrentDictionary<string, string> recorded = new(StringComparer.Ordinal);
     private ResiliencePipeline<HttpResponseMessage>? pipeline;
 
     /// <summary>Queues the milestones of <paramref name="events"/> not yet sent; returns at once.</summary>
@@ -63,7 +67,13 @@ internal sealed partial class Notifier(
                     migration.Metadata.NamespaceProperty, migration.Metadata.Name, target, secretNamespace, milestone.Reason, milestone.Type, milestone.Key!,
                     milestone.Message, status?.Phase ?? Phases.Pending, status?.StageName, status?.Weight ?? 0, status?.Run ?? 1, time.GetUtcNow());
                 var flight = FlightKey(notification);
-                if (sent.Contains(notification.SentKey) || !inFlight.TryAdd(flight, 0))
+                if (sent.Contains(notification.SentKey))
+                {
+                    recorded.TryRemove(flight, out _);
+                    continue;
+                }
+
+                if ((recorded.TryGetValue(flight, out var recordedFor) && recordedFor == migration.Metadata.Uid) || !inFlight.TryAdd(flight, 0))
                 {
                     continue;
                 }
@@ -88,7 +98,10 @@ internal sealed partial class Notifier(
                 try
                 {
                     var failure = await DeliverAsync(notification, cancellationToken).ConfigureAwait(false);
-                    await RecordAsync(notification, failure, cancellationToken).ConfigureAwait(false);
+                    if (await RecordAsync(notification, failure, cancellationToken).ConfigureAwait(false) is { } uid)
+                    {
+                        recorded[FlightKey(notification)] = uid;
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -141,7 +154,8 @@ internal sealed partial class Notifier(
     }
 
     /// <summary>Records the outcome in the status; a conflict reads the migration again and records once more.</summary>
-    private async Task RecordAsync(Notification notification, string? failure, CancellationToken cancellationToken)
+    /// <returns>The uid of the migration the outcome was recorded on; null when the migration is gone or going.</returns>
+    private async Task<string?> RecordAsync(Notification notification, string? failure, CancellationToken cancellationToken)
     {
         if (failure is null)
         {
@@ -157,7 +171,7 @@ internal sealed partial class Notifier(
             var latest = migrations.Get(notification.Namespace, notification.Migration);
             if (latest?.Status is null || latest.Metadata.DeletionTimestamp is not null)
             {
-                return;
+                return null;
             }
 
             var status = StatusCloner.Clone(latest.Status);
@@ -178,7 +192,7 @@ internal sealed partial class Notifier(
                 latest.Metadata.Generation ?? 1, time.GetUtcNow());
             if (await writer.WriteStatusAsync(latest, status, cancellationToken).ConfigureAwait(false) is not null)
             {
-                return;
+                return latest.Metadata.Uid;
             }
         }
 
