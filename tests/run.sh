@@ -59,8 +59,14 @@ else
   warn "Helm could not be provided: the chart tests will fail and say so"
 fi
 
-results=$(mktemp -d "${TMPDIR:-/tmp}/pooloperator-test-results.XXXXXX")
-trap 'rm -rf "$results"' EXIT
+# POOLOPERATOR_TEST_RESULTS keeps the trx files (with every test's printed figures) in that directory.
+if [ -n "${POOLOPERATOR_TEST_RESULTS:-}" ]; then
+  results=$POOLOPERATOR_TEST_RESULTS
+  mkdir -p "$results"
+else
+  results=$(mktemp -d "${TMPDIR:-/tmp}/pooloperator-test-results.XXXXXX")
+  trap 'rm -rf "$results"' EXIT
+fi
 
 say "dotnet test PoolOperator.sln $*"
 dotnet test PoolOperator.sln \

@@ -101,8 +101,9 @@ internal sealed partial class ShadowExecutor : IAsyncDisposable
         {
             return;
         }
-        catch (TimeoutException) when (!v2.IsCompleted)
+        catch (TimeoutException) when (!v2.IsCompleted || deadline.IsCancellationRequested)
         {
+            // Both clocks run out together: the deadline may have cancelled V2 before this filter runs.
             v2Outcome = CallOutcome.Timeout(options.Timeout);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)

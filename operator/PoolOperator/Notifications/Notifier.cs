@@ -46,9 +46,10 @@ internal sealed partial class Notifier(
     private readonly Channel<Notification> queue = Channel.CreateBounded<Notification>(new BoundedChannelOptions(1_000) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, byte> inFlight = new(StringComparer.Ordinal);
 
-    // Recorded by this process but possibly not yet in the status a round was decided from: the cache receives the
-    // record's watch event after the write returns, and a round in between must not send the milestone again.
-    private readonly ConcurrentDictionary<string, byte> recordedNotYetSeen = new(StringComparer.Ordinal);
+    // Recorded by this process (value: the migration's uid) but possibly not yet in the status a round was decided from:
+    // the cache receives the record's watch event after the write returns, and a round in between must not send the
+    // milestone again. The uid keeps a migration recreated under the same name from inheriting it.
+    private readonly ConcurrentDictionary<string, string> recordedNotYetSeen = new(StringComparer.Ordinal);
     private ResiliencePipeline<HttpResponseMessage>? pipeline;
 
     /// <summary>Queues the milestones of <paramref name="events"/> not yet sent; returns at once.</summary>
@@ -77,7 +78,7 @@ internal sealed partial class Notifier(
                     continue;
                 }
 
-                if (recordedNotYetSeen.ContainsKey(flight) || !inFlight.TryAdd(flight, 0))
+                if ((recordedNotYetSeen.TryGetValue(flight, out var recordedFor) && recordedFor == migration.Metadata.Uid) || !inFlight.TryAdd(flight, 0))
                 {
                     continue;
                 }
@@ -241,7 +242,7 @@ internal sealed partial class Notifier(
                 latest.Metadata.Generation ?? 1, time.GetUtcNow());
             if (await writer.WriteStatusAsync(latest, status, cancellationToken).ConfigureAwait(false) is not null)
             {
-                recordedNotYetSeen.TryAdd(FlightKey(notification), 0);
+                recordedNotYetSeen[FlightKey(notification)] = latest.Metadata.Uid;
                 return true;
             }
         }

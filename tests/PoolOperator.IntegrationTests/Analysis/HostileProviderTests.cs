@@ -211,11 +211,13 @@ public sealed class HostileProviderTests(ITestOutputHelper output)
         Max = 0.01,
     };
 
-    private static async Task<(Measurement Measurement, TimeSpan Elapsed)> MeasureAsync(AnalysisHost host, AnalysisCheck check)
+    private async Task<(Measurement Measurement, TimeSpan Elapsed)> MeasureAsync(AnalysisHost host, AnalysisCheck check)
     {
         var timer = Stopwatch.StartNew();
         var measurement = await host.MeasureAsync(check);
-        return (measurement, timer.Elapsed);
+        var elapsed = timer.Elapsed;
+        output.WriteLine($"measured in {elapsed.TotalMilliseconds:F0} ms (bound {Bound.TotalSeconds:F0} s): {measurement.Verdict} {measurement.Message}");
+        return (measurement, elapsed);
     }
 
     private static Task AnswerAsync(HttpContext context, string answer)

@@ -64,7 +64,9 @@ public sealed class PrometheusMigrationTests(ClusterFixture cluster, PrometheusF
             Stage("canary-25", 25, "5m"), Stage("full", 100, "1s")));
         await kit.WaitForAsync("pool", m => SettledIn(m, "canary-25", ErrorRate, Latency) && m.Status!.Weight == 25, Generous, "canary-25 settled with passing checks");
 
-        var bound = TimeSpan.FromSeconds(IntervalSeconds * failureLimit + IntervalSeconds + 5);
+        // failureLimit intervals is the least it can take; the bound is 3x the figure measured on a shared 2-core
+        // machine (docs/benchmarks.md, "Durations the tests assert"), far below the 5 min stage and requeue.
+        var bound = TimeSpan.FromSeconds(16);
         SetErrorRatio(Exporter, ns, "pool", 0.05);
         var breachedAt = DateTime.UtcNow;
         var breach = Stopwatch.StartNew();
@@ -187,8 +189,11 @@ public sealed class PrometheusMigrationTests(ClusterFixture cluster, PrometheusF
         output.WriteLine($"phases: {history}");
 
         var interval = TimeSpan.FromSeconds(IntervalSeconds);
-        Assert.InRange(pausedAfter, interval * (inconclusiveLimit - 1), interval * inconclusiveLimit + TimeSpan.FromSeconds(5));
-        Assert.True(resumedAfter <= TimeSpan.FromSeconds(1) + interval + TimeSpan.FromSeconds(5), $"resumed {resumedAfter.TotalSeconds:0.00} s after Prometheus was back");
+        // Not before the limit's measurements can have been taken; the upper bounds are 3x or more the figures measured
+        // on a shared 2-core machine, far below the 5 min requeue.
+        output.WriteLine($"bounds: paused after {(interval * (inconclusiveLimit - 1)).TotalSeconds:0}-13 s, resumed within 10 s");
+        Assert.InRange(pausedAfter, interval * (inconclusiveLimit - 1), TimeSpan.FromSeconds(13));
+        Assert.True(resumedAfter <= TimeSpan.FromSeconds(10), $"resumed {resumedAfter.TotalSeconds:0.00} s after Prometheus was back");
         Assert.DoesNotContain(Phases.RollingBack, history.Phases);
         Assert.DoesNotContain(Phases.RolledBack, history.Phases);
         Assert.Empty(await WarningsAsync(kit, "pool", "RollbackTriggered"));

@@ -10,7 +10,7 @@ namespace PoolOperator.IntegrationTests.Operator;
 public sealed class FirstStatusTests(ClusterFixture cluster, ITestOutputHelper output)
 {
     [Fact]
-    public async Task ANewMigrationGetsItsFirstStatusWithinTwoSeconds()
+    public async Task ANewMigrationGetsItsFirstStatusWithinSeconds()
     {
         var ns = await cluster.CreateNamespaceAsync("first-status");
         var kit = new MigrationKit(cluster, ns);
@@ -19,8 +19,10 @@ public sealed class FirstStatusTests(ClusterFixture cluster, ITestOutputHelper o
 
         var created = Stopwatch.StartNew();
         await kit.CreateAsync(MigrationKit.Migration("pool"));
-        var migration = await kit.WaitForAsync("pool", m => m.Status?.ObservedGeneration == 1 && m.Status.Phase is not null, TimeSpan.FromSeconds(2), "first status");
-        output.WriteLine($"first status after {created.ElapsedMilliseconds} ms: {migration.Status!.Phase}");
+        // The watch brings the new migration in at once; the bound is several times what a loaded machine needs and far
+        // below the 5 min requeue.
+        var migration = await kit.WaitForAsync("pool", m => m.Status?.ObservedGeneration == 1 && m.Status.Phase is not null, TimeSpan.FromSeconds(5), "first status");
+        output.WriteLine($"first status after {created.ElapsedMilliseconds} ms (bound 5 s): {migration.Status!.Phase}");
 
         Assert.Equal(4, migration.Status.Original?.V1.Replicas);
         Assert.Contains(migration.Status.Phase, new[] { Phases.Initializing, Phases.Progressing });

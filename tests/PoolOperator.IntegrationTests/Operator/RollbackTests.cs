@@ -92,7 +92,8 @@ public sealed class RollbackTests(ClusterFixture cluster, ITestOutputHelper outp
         output.WriteLine($"V2 scale-down first seen {(v2ScaledDown.V2ReadDone - rollbackAt).TotalMilliseconds:0} ms after rollback.at " +
                          $"(scaleDownDelaySeconds {drainSeconds}); the {beforeDrainEnds.Count} samples read before the delay ended all show 1 replica, " +
                          $"the last {(drainEnds - beforeDrainEnds[^1].V2ReadDone).TotalMilliseconds:0} ms before it");
-        Assert.True(drainEnds - beforeDrainEnds[^1].V2ReadDone < TimeSpan.FromSeconds(1.5), "a sample close to the end of the drain delay");
+        // Sampled every ~0.15 s on a shared machine: a sample within 1.5 s of the end shows V2 kept its pods for most of the delay.
+        Assert.True(drainEnds - beforeDrainEnds[^1].V2ReadDone < TimeSpan.FromSeconds(1.5), "a sample within 1.5 s of the end of the drain delay");
 
         // It never moves forward on its own: several analysis intervals later nothing has changed.
         var versions = await Hold.SettledDeploymentVersionsAsync(kit, "pool-v1", "pool-v2");

@@ -14,7 +14,7 @@ namespace PoolOperator.IntegrationTests.Operator;
 public sealed class WatchTriggeredReconcileTests(ClusterFixture cluster, ITestOutputHelper output)
 {
     [LocalControlPlaneFact]
-    public async Task V2BecomingReadyReachesTheMigrationStatusWithinASecond()
+    public async Task V2BecomingReadyReachesTheMigrationStatusThroughTheWatch()
     {
         var ns = await cluster.CreateNamespaceAsync("watch-ready");
         var kit = new MigrationKit(cluster, ns);
@@ -56,7 +56,8 @@ public sealed class WatchTriggeredReconcileTests(ClusterFixture cluster, ITestOu
                          $"stageReadyAt (after V1 scaled to 3) {(stageReady.At - ready.At).TotalMilliseconds:F0} ms later; " +
                          $"{instance.ReconcilesStarted - reconcilesBefore} reconciles; load per core {MachineLoad.PerCore():F1}");
 
-        var bound = MachineLoad.Allow(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(500));
+        // Far below the 10 min intervals and the 5 min requeue, the only other ways a reconcile could come.
+        var bound = TimeSpan.FromSeconds(5);
         Assert.True(latency < bound, $"the readiness change took {latency.TotalMilliseconds:F0} ms to reach the status (bound {bound.TotalMilliseconds} ms)");
         Assert.Equal(25, reflected.Object.Status.Weight);
         Assert.Equal("canary-25", stageReady.Object.Status!.StageName);

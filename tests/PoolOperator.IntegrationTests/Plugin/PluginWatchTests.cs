@@ -20,7 +20,7 @@ public sealed class PluginWatchTests(ClusterFixture cluster, ITestOutputHelper o
         var kit = new MigrationKit(cluster, ns);
         await kit.CreatePoolAsync("pool", 4);
         await using var instance = await OperatorInstance.StartAsync(cluster.ClientConfig, settings: $"Operator:Namespaces:0={ns}");
-        await kit.CreateAsync(MigrationKit.Migration("pool", Stages.Weighted("canary-25", 25, "8s"), Stages.Weighted("half", 50, "1s", approval: true), Stages.Weighted("full", 100)));
+        await kit.CreateAsync(MigrationKit.Migration("pool", Stages.Weighted("canary-25", 25, "30s"), Stages.Weighted("half", 50, "1s", approval: true), Stages.Weighted("full", 100)));
         await kit.WaitForAsync("pool", m => m.Status?.StageName is not null, Timeout, "the first stage");
 
         var plugin = new PluginBinary(cluster, ns);
@@ -28,13 +28,22 @@ public sealed class PluginWatchTests(ClusterFixture cluster, ITestOutputHelper o
         var screen = "";
         async Task<string> ScreenShowsAsync(Func<string, bool> condition, string description)
         {
-            await cluster.WaitForAsync(async () => condition(screen = await tmux.CaptureAsync()), Timeout, $"{description}; the screen was:\n{screen}");
+            try
+            {
+                await cluster.WaitForAsync(async () => condition(screen = await tmux.CaptureAsync()), Timeout, description);
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"{e.Message}; the screen was:\n{screen}", e);
+            }
+
             output.WriteLine($"--- {description}\n{screen}");
             return screen;
         }
 
-        // The stage counting down, marked as current, with its weight bar.
-        await ScreenShowsAsync(s => Current(s, "canary-25") && s.Contains("[#####---------------] 25% on V2", StringComparison.Ordinal) && s.Contains("left of 8s", StringComparison.Ordinal), "canary-25 counting down");
+        // The stage counting down, marked as current, with its weight bar; it lasts long enough for the plugin to start
+        // and draw on a loaded machine.
+        await ScreenShowsAsync(s => Current(s, "canary-25") && s.Contains("[#####---------------] 25% on V2", StringComparison.Ordinal) && s.Contains("left of 30s", StringComparison.Ordinal), "canary-25 counting down");
 
         // The gate: the marker moved, the screen says how to approve.
         await ScreenShowsAsync(s => Current(s, "half") && s.Contains("WAITING for approval: kubectl poolmigration approve pool", StringComparison.Ordinal), "the gate waiting");

@@ -18,7 +18,8 @@ internal static class InformerWaits
         return events;
     }
 
-    public static async Task Until(Func<bool> condition, TimeSpan timeout, string what)
+    /// <summary>Polls <paramref name="condition"/> until it holds; returns how long that took, so a test can print it.</summary>
+    public static async Task<TimeSpan> Until(Func<bool> condition, TimeSpan timeout, string what)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
@@ -26,5 +27,7 @@ internal static class InformerWaits
             Assert.True(clock.Elapsed < timeout, $"not within {timeout.TotalSeconds:F1} s: {what}");
             await Task.Delay(5);
         }
+
+        return clock.Elapsed;
     }
 }

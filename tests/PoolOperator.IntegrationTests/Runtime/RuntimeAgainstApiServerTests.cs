@@ -35,7 +35,7 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
     }
 
     [Fact]
-    public async Task ACustomResourceInformerSeesCreateUpdateAndDeleteWithinASecond()
+    public async Task ACustomResourceInformerSeesCreateUpdateAndDeleteThroughItsWatch()
     {
         var ns = await cluster.CreateNamespaceAsync("rt");
         await CreateWidgetAsync(ns, Widget.New("existing"));
@@ -45,19 +45,21 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         await informer.WaitForSyncAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("existing", Assert.Single(informer.List()).Metadata.Name);
 
-        var clock = Stopwatch.StartNew();
+        // The informer never relists on its own: without its watch none of these changes would arrive at all.
+        // The bound is a few times what a loaded 2-core machine needs (docs/benchmarks.md, "Durations the tests assert").
+        var bound = TimeSpan.FromSeconds(5);
         await CreateWidgetAsync(ns, Widget.New("fresh", "d1"));
-        await Until(() => events.Any(e => e.Type == InformerEventType.Added && e.Object.Metadata.Name == "fresh"), TimeSpan.FromSeconds(1), "Added(fresh)");
+        var added = await Until(() => events.Any(e => e.Type == InformerEventType.Added && e.Object.Metadata.Name == "fresh"), bound, "Added(fresh)");
         Assert.Equal("d1", informer.Get(ns, "fresh")?.Spec.Deployment);
 
         await _client.CustomObjects.PatchNamespacedCustomObjectAsync(
             new V1Patch("""{"spec":{"deployment":"d2"}}""", V1Patch.PatchType.MergePatch), Widget.Group, Widget.Version, ns, Widget.Plural, "fresh");
-        await Until(() => events.Any(e => e.Type == InformerEventType.Modified && e.NewObject?.Spec.Deployment == "d2" && e.OldObject?.Spec.Deployment == "d1"), TimeSpan.FromSeconds(1), "Modified(fresh)");
+        var modified = await Until(() => events.Any(e => e.Type == InformerEventType.Modified && e.NewObject?.Spec.Deployment == "d2" && e.OldObject?.Spec.Deployment == "d1"), bound, "Modified(fresh)");
 
         await _client.CustomObjects.DeleteNamespacedCustomObjectAsync(Widget.Group, Widget.Version, ns, Widget.Plural, "fresh");
-        await Until(() => events.Any(e => e.Type == InformerEventType.Deleted && e.Object.Metadata.Name == "fresh"), TimeSpan.FromSeconds(1), "Deleted(fresh)");
+        var deleted = await Until(() => events.Any(e => e.Type == InformerEventType.Deleted && e.Object.Metadata.Name == "fresh"), bound, "Deleted(fresh)");
+        output.WriteLine($"write -> informer event: added {added.TotalMilliseconds:F0} ms, modified {modified.TotalMilliseconds:F0} ms, deleted {deleted.TotalMilliseconds:F0} ms (bound {bound.TotalSeconds:F0} s each)");
         Assert.Null(informer.Get(ns, "fresh"));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
         await StopAsync(run);
     }
 
@@ -92,7 +94,8 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
 
         // After the relist it watches from a fresh resourceVersion and keeps delivering.
         await CreateWidgetAsync(ns, Widget.New("after"));
-        await Until(() => informer.Get(ns, "after") is not null, TimeSpan.FromSeconds(2), "a change after the relist");
+        var after = await Until(() => informer.Get(ns, "after") is not null, TimeSpan.FromSeconds(5), "a change after the relist");
+        output.WriteLine($"a change after the relist reached the cache in {after.TotalMilliseconds:F0} ms (bound 5 s)");
         Assert.Equal(2, informer.ListCount);
         await StopAsync(run);
     }
@@ -120,13 +123,14 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
 
         await _client.CoreV1.PatchNamespacedPodAsync(
             new V1Patch("""{"metadata":{"labels":{"app":"pool-v1"}}}""", V1Patch.PatchType.MergePatch), "theirs", ns);
-        await Until(() => podEvents.Any(e => e.Object.Metadata.Name == "theirs"), TimeSpan.FromSeconds(1), "the relabelled pod appeared");
+        var relabelled = await Until(() => podEvents.Any(e => e.Object.Metadata.Name == "theirs"), TimeSpan.FromSeconds(5), "the relabelled pod appeared");
+        output.WriteLine($"relabelled pod -> informer event: {relabelled.TotalMilliseconds:F0} ms (bound 5 s)");
         Assert.Equal(2, pods.List().Count);
         await StopAsync(runs);
     }
 
     [Fact]
-    public async Task ADeploymentChangeReconcilesTheWidgetThatReferencesItWithinASecond()
+    public async Task ADeploymentChangeReconcilesTheWidgetThatReferencesItThroughTheWatch()
     {
         var ns = await cluster.CreateNamespaceAsync("rt");
         await CreateSettledDeploymentAsync(ns, "pool-v2");
@@ -159,11 +163,13 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         var changedAt = clock.Elapsed;
         await _client.AppsV1.PatchNamespacedDeploymentAsync(
             new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "pool-v2", ns);
-        await Until(() => reconciled.Skip(before).Any(r => r.Key == new NamespacedName(ns, "migration")), TimeSpan.FromSeconds(1), "the owner reconciled");
+        // Nothing requeues these reconciles: only the Deployment watch can bring the owner back.
+        var bound = TimeSpan.FromSeconds(5);
+        await Until(() => reconciled.Skip(before).Any(r => r.Key == new NamespacedName(ns, "migration")), bound, "the owner reconciled");
 
         var latency = reconciled.Skip(before).First(r => r.Key.Name == "migration").At - changedAt;
-        output.WriteLine($"Deployment change -> owner reconcile: {latency.TotalMilliseconds:F0} ms");
-        Assert.True(latency < TimeSpan.FromSeconds(1), $"took {latency.TotalMilliseconds} ms");
+        output.WriteLine($"Deployment change -> owner reconcile: {latency.TotalMilliseconds:F0} ms (bound {bound.TotalSeconds:F0} s)");
+        Assert.True(latency < bound, $"took {latency.TotalMilliseconds} ms");
         Assert.DoesNotContain(reconciled.Skip(before), r => r.Key.Name == "bystander");
         await StopAsync(run);
     }
@@ -194,10 +200,12 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
 
         await leadingB.Task.WaitAsync(TimeSpan.FromSeconds(20));
         var failover = clock.Elapsed;
-        output.WriteLine($"Graceful stop -> standby leading: {failover.TotalMilliseconds:F0} ms");
+        var bound = TimeSpan.FromSeconds(8);
+        output.WriteLine($"Graceful stop -> standby leading: {failover.TotalMilliseconds:F0} ms (bound {bound.TotalSeconds:F0} s)");
 
-        // The lease lasts 10 s: without the release the standby could not lead before it expired.
-        Assert.True(failover < TimeSpan.FromSeconds(5), $"failover took {failover.TotalSeconds:F1} s");
+        // The lease lasts 10 s and the standby last saw it renewed just before the stop: without the release it
+        // could not lead before the lease expired, 10 s after that renewal.
+        Assert.True(failover < bound, $"failover took {failover.TotalSeconds:F1} s");
         var lease = await _client.CoordinationV1.ReadNamespacedLeaseAsync("runtime-test", ns);
         Assert.Equal("replica-b", lease.Spec.HolderIdentity);
         await _stop.CancelAsync();
@@ -220,9 +228,11 @@ public sealed class RuntimeAgainstApiServerTests(ClusterFixture cluster, ITestOu
         var clock = Stopwatch.StartNew();
 
         await lost.Task.WaitAsync(TimeSpan.FromSeconds(15));
-        output.WriteLine($"Lease stolen -> leader's work cancelled: {clock.Elapsed.TotalMilliseconds:F0} ms");
-        // Seen at the next renewal (every 0.5 s), well before the 5 s renew deadline.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"stopped after {clock.Elapsed.TotalSeconds:F1} s");
+        var cancelled = clock.Elapsed;
+        var bound = TimeSpan.FromSeconds(4);
+        output.WriteLine($"Lease stolen -> leader's work cancelled: {cancelled.TotalMilliseconds:F0} ms (bound {bound.TotalSeconds:F0} s)");
+        // Seen at the next renewal (every 0.5 s), before the 5 s renew deadline would have cancelled it anyway.
+        Assert.True(cancelled < bound, $"stopped after {cancelled.TotalSeconds:F1} s");
         Assert.False(a.IsLeader);
 
         // Stopping a non-leader must not touch someone else's Lease.

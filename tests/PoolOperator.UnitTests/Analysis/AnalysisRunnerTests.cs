@@ -6,11 +6,12 @@ using PoolOperator.Analysis;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
 using Xunit;
+using Xunit.Abstractions;
 using static PoolOperator.UnitTests.Analysis.AnalysisTestKit;
 
 namespace PoolOperator.UnitTests.Analysis;
 
-public sealed class AnalysisRunnerTests
+public sealed class AnalysisRunnerTests(ITestOutputHelper output)
 {
     private static readonly AnalysisOptions Options1s = FastOptions() with { DefaultTimeout = TimeSpan.FromSeconds(1), RunnerMargin = TimeSpan.FromMilliseconds(200) };
 
@@ -39,7 +40,8 @@ public sealed class AnalysisRunnerTests
         Assert.Equal(Verdict.Inconclusive, measurements[0].Verdict);
         Assert.Equal("no result within 1.2s", measurements[0].Message);
         Assert.Equal(Verdict.Pass, measurements[1].Verdict);
-        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
+        output.WriteLine($"a provider that never answers, with a 1.2 s budget: cut off after {elapsed.TotalMilliseconds:F0} ms (bound 1-6 s)");
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(6));
     }
 
     [Fact]

@@ -15,9 +15,12 @@ public sealed class ResourceInformerTests : IAsyncDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FakeResourceSource _source = new();
+    private readonly DelayRecordingTimeProvider _clock;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<InformerEvent<V1ConfigMap>> _events = new();
     private Task? _run;
+
+    public ResourceInformerTests() => _clock = new DelayRecordingTimeProvider(_time);
 
     public async ValueTask DisposeAsync()
     {
@@ -141,25 +144,17 @@ public sealed class ResourceInformerTests : IAsyncDisposable
         var watch = await NextWatch(1);
         watch.Send(WatchEventType.Bookmark, Bookmark("120"));
 
+        var timersBefore = _clock.DueTimes.Count;
         watch.Fail(new HttpRequestException("connection reset"));
-        var advanced = TimeSpan.Zero;
-        var step = TimeSpan.FromMilliseconds(50);
-        await Eventually.True(
-            () =>
-            {
-                if (_source.Watches.Count >= 2)
-                {
-                    return true;
-                }
+        await Eventually.True(() => _clock.DueTimes.Count > timersBefore, "the informer waits before reconnecting");
+        var delay = _clock.DueTimes.ElementAt(timersBefore);
 
-                _time.Advance(step);
-                advanced += step;
-                return false;
-            },
-            "the informer reconnected");
-
-        // The first delay is between half and all of the 1 s initial backoff.
-        Assert.InRange(advanced, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(1100));
+        // The first delay is between half and all of the 1 s initial backoff; it reconnects only once it has passed.
+        Assert.InRange(delay, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(1000));
+        _time.Advance(delay - TimeSpan.FromMilliseconds(1));
+        Assert.Single(_source.Watches);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await NextWatch(2);
         Assert.Equal("120", _source.Watches.ElementAt(1).ResourceVersion);
         Assert.Equal(1, informer.ListCount);
     }
@@ -216,7 +211,7 @@ public sealed class ResourceInformerTests : IAsyncDisposable
 
     private ResourceInformer<V1ConfigMap> Start(IEnumerable<string>? namespaces = null)
     {
-        var informer = new ResourceInformer<V1ConfigMap>(_source, namespaces, _time, NullLogger<ResourceInformer<V1ConfigMap>>.Instance);
+        var informer = new ResourceInformer<V1ConfigMap>(_source, namespaces, _clock, NullLogger<ResourceInformer<V1ConfigMap>>.Instance);
         informer.Changed += _events.Enqueue;
         _run = informer.RunAsync(_stop.Token);
         return informer;
