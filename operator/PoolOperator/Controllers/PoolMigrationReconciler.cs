@@ -19,7 +19,8 @@ namespace PoolOperator.Controllers;
 /// <summary>
 /// One reconcile of one PoolMigration: observe (from the caches), ask the decision core, persist the status, then
 /// apply what the status implies and record its Events. Writing status first is what makes a crash at any instant
-/// safe: the next round re-derives the same desired state from the persisted status. A round that changes nothing
+/// safe: the next round re-derives the same desired state from the persisted status. The one exception is the round
+/// that completes, which acts first (see <see cref="ReconcileAsync"/>). A round that changes nothing
 /// makes no API request: reads come from the informers, and status and objects are written only when they differ.
 /// </summary>
 internal sealed partial class PoolMigrationReconciler(
@@ -109,6 +110,19 @@ internal sealed partial class PoolMigrationReconciler(
             }
         }
 
+        // The round that completes acts before it writes: a Completed migration is never routed again, so a crash between
+        // the status write and the routers would leave the flags' phase at Completing for good. Acting first is safe here:
+        // V1 is already retired and V2 already serves 100%, and a round that finds the status still Completing decides the
+        // same again.
+        var actsFirst = migration.Status?.Phase != Phases.Completed && decision.Status.Phase == Phases.Completed;
+        if (actsFirst)
+        {
+            using (OperatorTracing.Source.StartActivity("apply"))
+            {
+                await ApplyAsync(migration, decision, configuredRouters, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         if (StatusComparison.WorthWriting(migration.Status, decision.Status))
         {
             var before = migration.Status;
@@ -140,7 +154,11 @@ internal sealed partial class PoolMigrationReconciler(
 
         using (OperatorTracing.Source.StartActivity("apply"))
         {
-            await ApplyAsync(migration, decision, configuredRouters, cancellationToken).ConfigureAwait(false);
+            if (!actsFirst)
+            {
+                await ApplyAsync(migration, decision, configuredRouters, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var migrationEvent in decision.Events)
             {
                 await events.RecordAsync(migration, migrationEvent, cancellationToken).ConfigureAwait(false);

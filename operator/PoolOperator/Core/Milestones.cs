@@ -11,10 +11,19 @@ namespace PoolOperator.Core;
 /// </summary>
 internal static class Milestones
 {
-    public static void Record(DecisionRound round) =>
-        round.Events.AddRange(For(round.Status, round.Plan, round.EnteredStages));
+    /// <summary>
+    /// How long a milestone of the past is still asked for (the apiserver's default <c>--event-ttl</c>). A stage whose
+    /// StageStarted was lost to a crash may pass in the next process' first round, so every stage the run's history shows
+    /// started is asked for, not only the current one, and a completed run still asks for its last stages; an older
+    /// milestone has outlived its Event, and recording it again would announce as news a stage long passed.
+    /// </summary>
+    public static readonly TimeSpan PastMilestoneLifetime = TimeSpan.FromHours(1);
 
-    public static IReadOnlyList<MigrationEvent> For(PoolMigrationStatus status, MigrationPlan plan, IEnumerable<int> enteredThisRound)
+    public static void Record(DecisionRound round) =>
+        round.Events.AddRange(For(round.Status, round.Plan, round.EnteredStages, round.Now));
+
+    /// <param name="enteredThisRound">Stages entered by this round, which the status may no longer show as current.</param>
+    public static IReadOnlyList<MigrationEvent> For(PoolMigrationStatus status, MigrationPlan plan, IEnumerable<int> enteredThisRound, DateTimeOffset now)
     {
         var run = status.Run ?? 1;
         if (status.Rollback is { } rollback)
@@ -22,9 +31,16 @@ internal static class Milestones
             return Rollback(status, rollback, run);
         }
 
+        var started = enteredThisRound.Concat(RecentlyStarted(status, now));
         if (status.Phase == Phases.Completed)
         {
-            return [new(MigrationEvent.Normal, "Completed", $"Migration completed: V2 serves 100%; {Autoscaling.RetiredV1(status.Original?.V1.Autoscaler is not null)}", $"run{run}-completed"), .. CleanedUp(status, run)];
+            return
+            [
+                .. StagesStarted(plan, started, run),
+                .. status.PromotedAt is { } promotedAt && now - AnalysisBook.ToOffset(promotedAt) < PastMilestoneLifetime ? [StagesPassed(run)] : Array.Empty<MigrationEvent>(),
+                new(MigrationEvent.Normal, "Completed", $"Migration completed: V2 serves 100%; {Autoscaling.RetiredV1(status.Original?.V1.Autoscaler is not null)}", $"run{run}-completed"),
+                .. CleanedUp(status, run),
+            ];
         }
 
         if (status.Phase == Phases.Invalid || status.StageIndex is not { } index || index >= plan.Stages.Count)
@@ -32,7 +48,7 @@ internal static class Milestones
             return [];
         }
 
-        var events = enteredThisRound.Append(index).Distinct().Select(started => StageStarted(plan, plan.Stages[started], run)).ToList();
+        var events = StagesStarted(plan, started.Append(index), run);
         events.AddRange(TrafficIsolationWarning(status, index, run));
         if (status.Phase == Phases.AwaitingApproval)
         {
@@ -49,11 +65,24 @@ internal static class Milestones
 
         if (status.PromotedAt is not null)
         {
-            events.Add(new(MigrationEvent.Normal, "StagesPassed", "All stages passed: V2 serves 100%, V1 stays warm for the rollback window", $"run{run}-promoted"));
+            events.Add(StagesPassed(run));
         }
 
         return events;
     }
+
+    /// <summary>In stage order, so a StageStarted recovered after a crash is created before the next stage's.</summary>
+    private static List<MigrationEvent> StagesStarted(MigrationPlan plan, IEnumerable<int> stages, int run) =>
+        [.. stages.Where(index => index < plan.Stages.Count).Distinct().Order().Select(index => StageStarted(plan, plan.Stages[index], run))];
+
+    private static MigrationEvent StagesPassed(int run) =>
+        new(MigrationEvent.Normal, "StagesPassed", "All stages passed: V2 serves 100%, V1 stays warm for the rollback window", $"run{run}-promoted");
+
+    /// <summary>The stages of the current run that its history shows started within <see cref="PastMilestoneLifetime"/>.</summary>
+    private static IEnumerable<int> RecentlyStarted(PoolMigrationStatus status, DateTimeOffset now) =>
+        status.History?.LastOrDefault(r => r.Run == (status.Run ?? 1)) is { } run
+            ? run.Stages.Where(s => s.StartedAt is { } at && now - AnalysisBook.ToOffset(at) < PastMilestoneLifetime).Select(s => s.Index)
+            : [];
 
     /// <summary>One Event per object the cleanup removed, found gone or kept.</summary>
     private static IEnumerable<MigrationEvent> CleanedUp(PoolMigrationStatus status, int run) =>

@@ -1,3 +1,4 @@
+using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
 using Xunit;
 using static PoolOperator.UnitTests.Core.TestMigrations;
@@ -58,5 +59,74 @@ public sealed class EventTests
         sim.Advance(TimeSpan.FromSeconds(1));
         sim.Round();
         Assert.Contains(sim.Events, e => e.Key == "run1-rollback" && e.Type == MigrationEvent.Warning);
+    }
+
+    [Fact]
+    public void A_StageStarted_lost_to_crashes_is_recorded_by_the_round_that_passes_the_stage()
+    {
+        var sim = new MigrationSimulator(Standard());
+
+        // Every round of the shadow stage acts, then crashes before its Events are recorded.
+        while (sim.Migration.Status?.StageName is null or "shadow")
+        {
+            sim.RoundLosingEvents();
+            sim.Step();
+        }
+
+        Assert.Empty(sim.Events);
+        sim.Round();
+
+        Assert.Equal(["run1-stage0", "run1-stage1"], sim.Milestones());
+        Assert.Contains("stage shadow started", sim.Events[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_completed_run_still_records_its_last_stage_and_the_promotion_when_their_Events_were_lost()
+    {
+        var sim = new MigrationSimulator(Standard());
+        sim.RunUntilPhase(Phases.AwaitingApproval);
+        sim.ApproveWhenWaiting();
+
+        // From the round that enters the last stage to the one that completes, every round crashes before its Events.
+        while (sim.Phase != Phases.Completed)
+        {
+            sim.RoundLosingEvents();
+            sim.Step();
+        }
+
+        Assert.DoesNotContain("run1-stage4", sim.Milestones());
+        sim.Round();
+
+        Assert.Equal(["run1-stage4", "run1-promoted", "run1-completed"], sim.Milestones().TakeLast(3));
+    }
+
+    [Fact]
+    public void A_stage_that_started_more_than_an_event_lifetime_ago_is_not_announced_again()
+    {
+        var plan = MigrationPlan.From(Standard().Spec);
+        var now = MigrationSimulator.Start;
+        var status = new PoolMigrationStatus
+        {
+            Phase = Phases.Progressing,
+            Run = 1,
+            StageIndex = 2,
+            History =
+            [
+                new RunRecord
+                {
+                    Run = 1,
+                    Stages =
+                    [
+                        new StageRecord { Index = 0, StartedAt = (now - Milestones.PastMilestoneLifetime - TimeSpan.FromMinutes(1)).UtcDateTime },
+                        new StageRecord { Index = 1, StartedAt = (now - TimeSpan.FromMinutes(20)).UtcDateTime },
+                        new StageRecord { Index = 2, StartedAt = (now - TimeSpan.FromMinutes(2)).UtcDateTime },
+                    ],
+                },
+            ],
+        };
+
+        var keys = Milestones.For(status, plan, [], now).Select(e => e.Key);
+
+        Assert.Equal(["run1-stage1", "run1-stage2"], keys);
     }
 }

@@ -122,6 +122,15 @@ internal sealed class MigrationSimulator
     /// <summary>One reconcile round. With <paramref name="crashAfterStatusWrite"/> the status is persisted but no action is applied and no Event recorded.</summary>
     public SimulationRound Round(bool crashAfterStatusWrite = false) => Round(_ => crashAfterStatusWrite);
 
+    /// <summary>One reconcile round that crashes after it acted, before its Events are recorded.</summary>
+    public SimulationRound RoundLosingEvents()
+    {
+        var eventsBefore = Events.Count;
+        var round = Round();
+        Events.RemoveRange(eventsBefore, Events.Count - eventsBefore);
+        return round;
+    }
+
     /// <summary>One reconcile round that crashes after the status write when <paramref name="crashIf"/> holds for it.</summary>
     public SimulationRound Round(Func<SimulationRound, bool> crashIf)
     {
