@@ -296,6 +296,7 @@ internal sealed partial class PoolMigrationReconciler(
     private void Forget(NamespacedName key)
     {
         metrics.Forget(key.Namespace ?? "", key.Name);
+        notifier.Forget(key.Namespace ?? "", key.Name);
         widened.TryRemove(key, out _);
         caches.Release(key);
         schedule.Forget(key);

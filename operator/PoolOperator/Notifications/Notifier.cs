@@ -91,6 +91,16 @@ internal sealed partial class Notifier(
         }
     }
 
+    /// <summary>Drops what is remembered about a migration that is gone.</summary>
+    public void Forget(string @namespace, string name)
+    {
+        var prefix = $"{@namespace}/{name}/";
+        foreach (var flight in recordedNotYetSeen.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            recordedNotYetSeen.TryRemove(flight, out _);
+        }
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => WorkAsync(stoppingToken)));
 
