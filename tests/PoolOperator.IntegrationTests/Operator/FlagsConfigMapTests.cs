@@ -120,6 +120,10 @@ public sealed class FlagsConfigMapTests(ClusterFixture cluster, ITestOutputHelpe
         var rolledBack = await kit.WaitForPhaseAsync("pool", Phases.RolledBack, Timeout);
         Assert.Equal(existedBefore, rolledBack.Status!.Original!.Flags!.Existed);
 
+        // The status says RolledBack before the round that wrote it publishes the phase: wait for the flags to say so too.
+        await cluster.WaitForAsync(
+            async () => existedBefore || (await RolloutJsonAsync(kit))?.Contains($"\"phase\":\"{Phases.RolledBack}\"", StringComparison.Ordinal) == true,
+            Timeout, "rollout.json to publish RolledBack");
         var restored = await RolloutJsonAsync(kit);
         output.WriteLine($"after the rollback: {restored}");
         if (existedBefore)
