@@ -37,7 +37,7 @@ internal static class Milestones
             return
             [
                 .. StagesStarted(plan, started, run),
-                .. status.PromotedAt is { } promotedAt && now - AnalysisBook.ToOffset(promotedAt) < PastMilestoneLifetime ? [StagesPassed(run)] : Array.Empty<MigrationEvent>(),
+                .. status.PromotedAt is { } promotedAt && now - AnalysisBook.ToOffset(promotedAt) < PastMilestoneLifetime ? [StagesPassed(run, completed: true)] : Array.Empty<MigrationEvent>(),
                 new(MigrationEvent.Normal, "Completed", $"Migration completed: V2 serves 100%; {Autoscaling.RetiredV1(status.Original?.V1.Autoscaler is not null)}", $"run{run}-completed"),
                 .. CleanedUp(status, run),
             ];
@@ -65,7 +65,7 @@ internal static class Milestones
 
         if (status.PromotedAt is not null)
         {
-            events.Add(StagesPassed(run));
+            events.Add(StagesPassed(run, completed: false));
         }
 
         return events;
@@ -75,8 +75,10 @@ internal static class Milestones
     private static List<MigrationEvent> StagesStarted(MigrationPlan plan, IEnumerable<int> stages, int run) =>
         [.. stages.Where(index => index < plan.Stages.Count).Distinct().Order().Select(index => StageStarted(plan, plan.Stages[index], run))];
 
-    private static MigrationEvent StagesPassed(int run) =>
-        new(MigrationEvent.Normal, "StagesPassed", "All stages passed: V2 serves 100%, V1 stays warm for the rollback window", $"run{run}-promoted");
+    // Recorded late, once the run completed, it must not say V1 is still warm: V1 is retired by then.
+    private static MigrationEvent StagesPassed(int run, bool completed) =>
+        new(MigrationEvent.Normal, "StagesPassed",
+            completed ? "All stages passed: V2 serves 100%" : "All stages passed: V2 serves 100%, V1 stays warm for the rollback window", $"run{run}-promoted");
 
     /// <summary>The stages of the current run that its history shows started within <see cref="PastMilestoneLifetime"/>.</summary>
     private static IEnumerable<int> RecentlyStarted(PoolMigrationStatus status, DateTimeOffset now) =>

@@ -98,6 +98,7 @@ public sealed class EventTests
         sim.Round();
 
         Assert.Equal(["run1-stage4", "run1-promoted", "run1-completed"], sim.Milestones().TakeLast(3));
+        Assert.DoesNotContain("warm", sim.Events.Single(e => e.Key == "run1-promoted").Message, StringComparison.Ordinal);
     }
 
     [Fact]
