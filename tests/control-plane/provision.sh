@@ -79,7 +79,8 @@ compile_started=$SECONDS
   done
 ) >/dev/null &
 heartbeat=$!
-trap 'kill "$heartbeat" 2>/dev/null; rm -rf "$work"' EXIT
+# errexit applies inside the trap too: the heartbeat is usually gone by now, and a failed kill must not fail the script.
+trap 'kill "$heartbeat" 2>/dev/null || true; rm -rf "$work"' EXIT
 (cd .go/src/k8s.io/kubernetes && GOPATH="$work/src/.go" GO111MODULE=off GOFLAGS= CGO_ENABLED=0 \
   make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >&2)
 kill "$heartbeat" 2>/dev/null || true

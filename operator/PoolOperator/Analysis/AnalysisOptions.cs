@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PoolOperator.Runtime;
 
 namespace PoolOperator.Analysis;
 
@@ -12,7 +13,7 @@ internal sealed record AnalysisOptions : IValidatableObject
     public string? DefaultPrometheusAddress { get; init; }
 
     /// <summary>Budget of one measurement (all attempts included) when the check sets no <c>timeoutSeconds</c>.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Retries of a transient failure (connection error, timeout, 5xx) within the measurement budget.</summary>
@@ -20,7 +21,7 @@ internal sealed record AnalysisOptions : IValidatableObject
     public int RetryCount { get; init; } = 2;
 
     /// <summary>Base of the jittered exponential backoff between retries.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
+    [TimeSpanRange("00:00:00.010", "00:00:30")]
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Share of failed calls to one address, within <see cref="BreakerSamplingDuration"/>, that opens its circuit.</summary>
@@ -31,19 +32,19 @@ internal sealed record AnalysisOptions : IValidatableObject
     [Range(2, 10_000)]
     public int BreakerMinimumThroughput { get; init; } = 4;
 
-    [Range(typeof(TimeSpan), "00:00:00.501", "01:00:00")]
+    [TimeSpanRange("00:00:00.501", "01:00:00")]
     public TimeSpan BreakerSamplingDuration { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long an open circuit answers "circuit open" before letting one probe call through.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.501", "01:00:00")]
+    [TimeSpanRange("00:00:00.501", "01:00:00")]
     public TimeSpan BreakerBreakDuration { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long Secrets and ConfigMaps read for credentials are reused before being read again.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "01:00:00")]
     public TimeSpan CredentialCacheDuration { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Grace the runner gives a provider beyond the check's own budget before giving up on it.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    [TimeSpanRange("00:00:00.100", "00:01:00")]
     public TimeSpan RunnerMargin { get; init; } = TimeSpan.FromSeconds(2);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
