@@ -32,7 +32,7 @@ public sealed partial class OperatorRuntimeOptions : IValidatableObject
     public string ComponentName { get; set; } = RuntimeDefaults.ComponentName;
 
     /// <summary>Liveness fails when a reconcile loop with work has made no progress for this long.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    [TimeSpanRange("00:00:10", "1.00:00:00")]
     public TimeSpan WedgedAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Whether replicas elect a single leader through a Lease; turn off for a single replica or tests.</summary>
@@ -54,15 +54,15 @@ public sealed partial class OperatorRuntimeOptions : IValidatableObject
     public string? Identity { get; set; }
 
     /// <summary>How long a Lease stays valid without renewal before a standby may take it.</summary>
-    [Range(typeof(TimeSpan), "00:00:02", "00:10:00")]
+    [TimeSpanRange("00:00:02", "00:10:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long the leader keeps retrying a renewal before it gives up leadership.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often candidates try to acquire and the leader renews.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [TimeSpanRange("00:00:00.100", "00:05:00")]
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <inheritdoc/>

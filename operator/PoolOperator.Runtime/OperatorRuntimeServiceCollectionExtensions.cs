@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using k8s;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +38,7 @@ public static class OperatorRuntimeServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        options.ValidateDataAnnotations().ValidateOnStart();
+        ValidateOnStart(options);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => KubernetesClientFactory.DefaultConfiguration());
@@ -72,4 +73,8 @@ public static class OperatorRuntimeServiceCollectionExtensions
         services.AddSingleton<IController>(sp => sp.GetRequiredService<Controller<TKey>>());
         return services;
     }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = "The options' properties are read by reflection; the natively compiled operator keeps every member of its own assemblies (TrimmerRootAssembly in PoolOperator.csproj).")]
+    private static void ValidateOnStart(OptionsBuilder<OperatorRuntimeOptions> options) =>
+        options.ValidateDataAnnotations().ValidateOnStart();
 }

@@ -19,7 +19,7 @@ internal sealed record BenchmarkOptions
           --label NAME         the report column to add or update (default "current"; the baseline is "before")
           --unrelated-pods N   pods created in another namespace for the memory scenario (default 5000)
           --hostile M          migrations facing hostile metric providers in the hostile scenario (default: N)
-          --operator PATH      the pool-operator.dll to run (default: the Release build of operator/PoolOperator)
+          --operator PATH      the pool-operator.dll, or the native pool-operator executable, to run (default: the Release build of operator/PoolOperator)
           --keep               keep the control plane's directory (audit log, component and operator logs)
           --no-report          print the figures only; leave docs/benchmarks.md and docs/benchmarks.json alone
         """;

@@ -377,7 +377,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
     private async Task<OperatorProcess> StartOperatorAsync(
         string kubeconfig, string workDirectory, IReadOnlyList<string>? existing, MigrationTracker tracker, CancellationToken cancellationToken)
     {
-        Say($"starting the operator: dotnet {operatorAssembly} run --kubeconfig {kubeconfig}");
+        Say($"starting the operator: {string.Join(' ', OperatorProcess.CommandOf(operatorAssembly))} run --kubeconfig {kubeconfig}");
         var startedAt = time.GetUtcNow();
         var operatorProcess = await OperatorProcess.StartAsync(operatorAssembly, kubeconfig, workDirectory, cancellationToken).ConfigureAwait(false);
         try

@@ -34,6 +34,7 @@ internal sealed class FaultRun(FaultSuiteOptions options, ILoggerFactory loggers
     {
         var random = new Random(options.Seed);
         Console.WriteLine($"== fault suite ({options.Describe()})");
+        Console.WriteLine($"== operator: {options.OperatorPath}");
         Console.WriteLine($"== replay this run with: --seed {options.Seed}{(options.Name == "short" ? " --short" : "")}");
         var plans = options.PoolPlans();
         var work = Directory.CreateTempSubdirectory("pooloperator-faults-").FullName;
@@ -57,8 +58,8 @@ internal sealed class FaultRun(FaultSuiteOptions options, ILoggerFactory loggers
         await CreatePoolsAsync(client, plans, cancellationToken).ConfigureAwait(false);
         await using var checker = await InvariantChecker.StartAsync(client, Namespace, plans, MigrationFactory.Replicas, time, clock, cancellationToken).ConfigureAwait(false);
         await using var lease = LeaseWatcher.Start(client, Namespace, time, clock);
-        await using var a = new OperatorReplica("replica-a", kubeconfig, Namespace, work);
-        await using var b = new OperatorReplica("replica-b", kubeconfig, Namespace, work);
+        await using var a = new OperatorReplica("replica-a", options.OperatorPath, kubeconfig, Namespace, work);
+        await using var b = new OperatorReplica("replica-b", options.OperatorPath, kubeconfig, Namespace, work);
         await a.StartAsync(cancellationToken).ConfigureAwait(false);
         await WaitAsync(() => lease.Holder == a.Identity, TimeSpan.FromSeconds(90), "replica-a to take the Lease", cancellationToken).ConfigureAwait(false);
         await b.StartAsync(cancellationToken).ConfigureAwait(false);

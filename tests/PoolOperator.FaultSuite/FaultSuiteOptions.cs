@@ -41,6 +41,9 @@ internal sealed record FaultSuiteOptions
 
     public bool KeepWorkingDirectory { get; init; }
 
+    /// <summary>The operator each replica runs: a native executable, or an assembly run by dotnet.</summary>
+    public string OperatorPath { get; init; } = Path.Combine(AppContext.BaseDirectory, "pool-operator.dll");
+
     public int MigrationCount => Pools.Values.Sum();
 
     public static FaultSuiteOptions Full(int seed) => new()

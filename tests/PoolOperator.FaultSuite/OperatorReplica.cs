@@ -8,7 +8,7 @@ namespace PoolOperator.FaultSuite;
 /// under the same identity after each kill, as a Deployment's pod would be. A watchdog shell kills the operator when
 /// this program goes away, even by SIGKILL: the shell's stdin is a pipe from us, and the kernel closes it.
 /// </summary>
-internal sealed class OperatorReplica(string identity, string kubeconfig, string ns, string workDirectory) : IAsyncDisposable
+internal sealed class OperatorReplica(string identity, string operatorPath, string kubeconfig, string ns, string workDirectory) : IAsyncDisposable
 {
     // $1: file that receives the operator's pid; $2: log file; the rest: the command.
     private const string WatchdogScript =
@@ -32,12 +32,13 @@ internal sealed class OperatorReplica(string identity, string kubeconfig, string
         var pidFile = Path.Combine(workDirectory, $"operator-{identity}.pid");
         File.Delete(pidFile);
         File.AppendAllText(LogPath, $"---- start {Starts + 1} of replica {identity}{Environment.NewLine}");
-        var operatorAssembly = Path.Combine(AppContext.BaseDirectory, "pool-operator.dll");
+        string[] command = operatorPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", operatorPath] : [operatorPath];
         var start = new ProcessStartInfo("/bin/bash") { RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var argument in new[]
-                 {
-                     "-c", WatchdogScript, "pool-operator", pidFile, LogPath,
-                     "dotnet", operatorAssembly, "run", "--kubeconfig", kubeconfig, "--urls=http://127.0.0.1:0",
+        foreach (var argument in new[] { "-c", WatchdogScript, "pool-operator", pidFile, LogPath }
+                     .Concat(command)
+                     .Concat(
+                 [
+                     "run", "--kubeconfig", kubeconfig, "--urls=http://127.0.0.1:0",
                      "--Operator:LeaderElection=true",
                      $"--Operator:Namespaces:0={ns}",
                      $"--Operator:LeaseNamespace={ns}",
@@ -46,7 +47,7 @@ internal sealed class OperatorReplica(string identity, string kubeconfig, string
                      "--Operator:LeaseDuration=00:00:04",
                      "--Operator:RenewDeadline=00:00:03",
                      "--Operator:RetryPeriod=00:00:00.500",
-                 })
+                 ]))
         {
             start.ArgumentList.Add(argument);
         }

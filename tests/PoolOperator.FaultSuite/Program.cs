@@ -9,12 +9,15 @@ using PoolOperator.FaultSuite;
 //   dotnet run -c Release --project tests/PoolOperator.FaultSuite -- --short    # the form CI runs (2-3 minutes)
 //   ... -- --seed 1234        replays a run: the seed fixes the fault times, the victims and the writes
 //   ... -- --keep             keeps the control plane's and the operators' logs
+//   ... -- --operator PATH    runs this operator: the published native executable (as the image ships it) or a
+//                             pool-operator.dll; by default the operator built with the suite, under dotnet
 //
 // Exit code: 0 when no invariant was violated and every migration ended as its health dictates; 1 otherwise; 2 for
 // a bad command line.
 var isShort = false;
 var keep = false;
 int? seed = null;
+string? operatorPath = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -25,18 +28,32 @@ for (var i = 0; i < args.Length; i++)
         case "--keep":
             keep = true;
             break;
+        case "--operator" when i + 1 < args.Length:
+            operatorPath = Path.GetFullPath(args[++i]);
+            if (!File.Exists(operatorPath))
+            {
+                Console.Error.WriteLine($"--operator: {operatorPath} does not exist");
+                return 2;
+            }
+
+            break;
         case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value):
             seed = value;
             i++;
             break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--short] [--seed N] [--keep]");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--short] [--seed N] [--keep] [--operator PATH]");
             return 2;
     }
 }
 
 var chosenSeed = seed ?? Random.Shared.Next(1, 1_000_000);
 var options = (isShort ? FaultSuiteOptions.Short(chosenSeed) : FaultSuiteOptions.Full(chosenSeed)) with { KeepWorkingDirectory = keep };
+if (operatorPath is not null)
+{
+    options = options with { OperatorPath = operatorPath };
+}
+
 using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

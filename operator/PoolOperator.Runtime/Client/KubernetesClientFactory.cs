@@ -34,7 +34,7 @@ public static class KubernetesClientFactory
     public static KubernetesClientConfiguration DefaultConfiguration() =>
         KubernetesClientConfiguration.IsInCluster()
             ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+            : KubeconfigFile.Load(KubernetesClientConfiguration.KubeConfigDefaultLocation);
 
     internal static TokenBucketRateLimiter CreateLimiter(double qps, int burst)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
@@ -339,11 +340,11 @@ public sealed class EventRecorder
 
     private Task PatchCountAsync(Recorded seen, int count, DateTime now, CancellationToken cancellationToken)
     {
-        var patch = JsonSerializer.Serialize(new
+        var patch = new JsonObject
         {
-            count,
-            lastTimestamp = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-        });
+            ["count"] = count,
+            ["lastTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        }.ToJsonString();
         return _client.CoreV1.PatchNamespacedEventAsync(
             new V1Patch(patch, V1Patch.PatchType.MergePatch),
             seen.Name,

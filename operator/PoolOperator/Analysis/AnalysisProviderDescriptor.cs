@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using PoolOperator.Api.V1Alpha1;
 
 namespace PoolOperator.Analysis;
@@ -6,12 +7,13 @@ namespace PoolOperator.Analysis;
 /// A descriptor over the provider's own section of a check (<typeparamref name="TSpec"/>, e.g. <see cref="PrometheusCheck"/>):
 /// a provider states once where its section lives and answers every other question from the section alone.
 /// </summary>
-internal abstract class AnalysisProviderDescriptor<TSpec, TProvider> : IAnalysisProviderDescriptor
+internal abstract class AnalysisProviderDescriptor<TSpec, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TProvider> : IAnalysisProviderDescriptor
     where TSpec : class
     where TProvider : class, IAnalysisProvider
 {
     public abstract string Name { get; }
 
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)]
     public Type ProviderType => typeof(TProvider);
 
     public virtual string? OwnVerdict => null;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ internal static class AnalysisServiceCollectionExtensions
             optionsBuilder.Bind(configuration.GetSection(AnalysisOptions.SectionName));
         }
 
-        optionsBuilder.ValidateDataAnnotations().ValidateOnStart();
+        ValidateOnStart(optionsBuilder);
 
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
@@ -48,4 +49,8 @@ internal static class AnalysisServiceCollectionExtensions
         services.TryAddSingleton<ICheckMeasurer>(sp => sp.GetRequiredService<AnalysisRunner>());
         return services;
     }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = "The options' properties are read by reflection; the natively compiled operator keeps every member of its own assemblies (TrimmerRootAssembly in PoolOperator.csproj).")]
+    private static void ValidateOnStart(OptionsBuilder<AnalysisOptions> options) =>
+        options.ValidateDataAnnotations().ValidateOnStart();
 }

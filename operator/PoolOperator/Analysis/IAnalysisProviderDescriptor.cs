@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using PoolOperator.Api.V1Alpha1;
 
 namespace PoolOperator.Analysis;
@@ -13,6 +14,7 @@ internal interface IAnalysisProviderDescriptor
     string Name { get; }
 
     /// <summary>The <see cref="IAnalysisProvider"/> that measures the checks using this provider; built by dependency injection.</summary>
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)]
     Type ProviderType { get; }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Net;
 using k8s;
 using k8s.Autorest;
@@ -45,11 +46,18 @@ internal sealed partial class MigrationWriter(IKubernetes client, LatestKnown<Po
         }
 
         // The resourceVersion makes the patch fail rather than drop a finalizer someone else added meanwhile.
-        var patch = new { metadata = new { finalizers, resourceVersion = basedOn.Metadata.ResourceVersion } };
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)f)]),
+                ["resourceVersion"] = basedOn.Metadata.ResourceVersion,
+            },
+        };
         try
         {
             var patched = await client.CustomObjects.PatchNamespacedCustomObjectAsync<PoolMigration>(
-                new V1Patch(KubernetesJson.Serialize(patch), V1Patch.PatchType.MergePatch),
+                new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
                 PoolMigration.Group, PoolMigration.Version, basedOn.Metadata.NamespaceProperty, PoolMigration.Plural, basedOn.Metadata.Name,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             migrations.Supersede(basedOn, patched);

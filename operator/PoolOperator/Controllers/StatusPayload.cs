@@ -19,7 +19,8 @@ internal static class StatusPayload
             RemoveEmptyStrings(status);
         }
 
-        return JsonSerializer.Deserialize<JsonElement>(node.ToJsonString());
+        using var document = JsonDocument.Parse(node.ToJsonString());
+        return document.RootElement.Clone();
     }
 
     private static void RemoveEmptyStrings(JsonNode? node)

@@ -1,4 +1,5 @@
 using k8s;
+using PoolOperator.Runtime.Client;
 
 namespace PoolOperator.Hosting;
 
@@ -13,7 +14,7 @@ internal static class KubeconfigSelection
         if (kubeconfigPath is not null)
         {
             return File.Exists(kubeconfigPath)
-                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath)
+                ? KubeconfigFile.Load(kubeconfigPath)
                 : throw new FileNotFoundException($"--kubeconfig: file {kubeconfigPath} does not exist", kubeconfigPath);
         }
 
@@ -26,6 +27,6 @@ internal static class KubeconfigSelection
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Append(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config"));
         var found = candidates.FirstOrDefault(File.Exists);
-        return found is null ? null : KubernetesClientConfiguration.BuildConfigFromConfigFile(found);
+        return found is null ? null : KubeconfigFile.Load(found);
     }
 }

@@ -74,7 +74,7 @@ internal static class OperatorApplication
         telemetry.WithMetrics(metrics =>
         {
             // "Polly" carries the analysis retries, timeouts and circuit transitions (resilience.polly.strategy.events).
-            metrics.AddMeter(OperatorMetrics.MeterName, RuntimeMetrics.MeterName, "Polly")
+            metrics.AddMeter(OperatorMetrics.MeterName, RuntimeMetrics.MeterName, "Polly", "System.Runtime")
                 .AddHttpClientInstrumentation()
                 .AddPrometheusExporter();
             if (otlp)

@@ -1,3 +1,7 @@
+using k8s;
+using k8s.Exceptions;
+using PoolOperator.Runtime.Client;
+
 namespace PoolOperator.Hosting;
 
 /// <summary>The operator's commands: <c>run</c> (the operator), <c>crds</c> and <c>help</c>.</summary>
@@ -41,8 +45,19 @@ internal static class OperatorCommandLine
 
     private static async Task<int> RunOperatorAsync(string[] args)
     {
+        KubernetesJsonReflection.Enable();
         var (kubeconfig, remaining) = TakeOption(args, "--kubeconfig");
-        var configuration = KubeconfigSelection.Resolve(kubeconfig);
+        KubernetesClientConfiguration? configuration;
+        try
+        {
+            configuration = KubeconfigSelection.Resolve(kubeconfig);
+        }
+        catch (Exception e) when (e is FileNotFoundException or KubeConfigException)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 1;
+        }
+
         if (configuration is null)
         {
             await Console.Error.WriteLineAsync(

@@ -47,14 +47,15 @@ internal sealed partial class OperatorProcess : IAsyncDisposable
         var logPath = Path.Combine(workDirectory, "operator.log");
         File.Delete(pidFile);
         var start = new ProcessStartInfo("/bin/bash") { RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var argument in new[]
-                 {
-                     "-c", WatchdogScript, "pool-operator", pidFile, logPath,
-                     "dotnet", operatorAssembly, "run", "--kubeconfig", kubeconfig,
+        foreach (var argument in new[] { "-c", WatchdogScript, "pool-operator", pidFile, logPath }
+                     .Concat(CommandOf(operatorAssembly))
+                     .Concat(
+                 [
+                     "run", "--kubeconfig", kubeconfig,
                      $"--urls=http://127.0.0.1:{port}",
                      // One replica: a Lease would add a fixed renewal cost unrelated to the number of migrations.
                      "--Operator:LeaderElection=false",
-                 })
+                 ]))
         {
             start.ArgumentList.Add(argument);
         }
@@ -73,6 +74,10 @@ internal sealed partial class OperatorProcess : IAsyncDisposable
         var pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
         return new OperatorProcess(watchdog, pid, new Uri($"http://127.0.0.1:{port}/"), logPath);
     }
+
+    /// <summary>The published native executable runs as it is; an assembly runs under the dotnet host.</summary>
+    public static string[] CommandOf(string operatorPath) =>
+        operatorPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", operatorPath] : [operatorPath];
 
     /// <summary>Waits until /readyz answers 200.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)

@@ -175,7 +175,9 @@ internal static class MarkdownReport
             `--migrations N` (default 100), `--quick` (shorter settling and 2-minute analysis windows), `--label NAME`
             (the column to add or update, default `current`), `--unrelated-pods N` (default 5000), `--hostile M` (the
             hostile scenario's migrations facing misbehaving providers, default N), `--operator PATH`
-            (another build of `pool-operator.dll`), `--keep` (keep the control plane's directory with the audit log and
+            (another build: a `pool-operator.dll`, run by `dotnet`, or the natively compiled executable that
+            `dotnet publish operator/PoolOperator -c Release` makes and the image ships), `--keep` (keep the control
+            plane's directory with the audit log and
             all logs), `--no-report` (print only). The figures are kept in `docs/benchmarks.json`; this file is
             regenerated from it after every run, or on its own with the scenario `report`. A figure that misses its
             target shows ✗ and by how much; ✓ marks one that meets it. `hostile` adds two analysis windows and about a

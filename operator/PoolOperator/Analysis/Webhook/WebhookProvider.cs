@@ -101,7 +101,7 @@ internal sealed class WebhookProvider(
     private async Task<HttpAttemptResult> SendAsync(Uri uri, WebhookPayload payload, ResolvedCredentials credentials, CancellationToken cancellationToken)
     {
         var client = httpClients.Create(credentials.Ca);
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(payload) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(payload, WebhookJsonContext.Default.WebhookPayload) };
         request.Headers.Authorization = credentials.Authorization;
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         return await HttpAttemptResult.ReadAsync(response, MaxResponseBytes, cancellationToken).ConfigureAwait(false);

@@ -28,7 +28,8 @@ internal static class FlagsDocument
             traffic.RestoreOriginal ? 0 : traffic.ShadowPercent,
             traffic.Phase,
             overrides,
-            now));
+            now),
+            FlagsJsonContext.Default.RolloutDocument);
     }
 
     /// <summary>Equal apart from <c>updatedAt</c>, which moves on every render.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
@@ -51,15 +52,20 @@ internal sealed class FlagsRouter(IKubernetes client, InterestCache<V1ConfigMap>
             return;
         }
 
-        var body = new
+        var body = new JsonObject
         {
-            apiVersion = "v1",
-            kind = "ConfigMap",
-            metadata = new { name = flags.ConfigMap, @namespace = ns, labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = Runtime.RuntimeDefaults.ComponentName } },
-            data = new Dictionary<string, string> { [DataKey] = desired },
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = flags.ConfigMap,
+                ["namespace"] = ns,
+                ["labels"] = new JsonObject { ["app.kubernetes.io/managed-by"] = Runtime.RuntimeDefaults.ComponentName },
+            },
+            ["data"] = new JsonObject { [DataKey] = desired },
         };
         var written = await client.CoreV1.PatchNamespacedConfigMapAsync(
-            new V1Patch(KubernetesJson.Serialize(body), V1Patch.PatchType.ApplyPatch),
+            new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch),
             flags.ConfigMap,
             ns,
             fieldManager: ReplicaRouter.FieldManager,

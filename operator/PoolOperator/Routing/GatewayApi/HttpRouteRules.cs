@@ -34,7 +34,7 @@ internal static class HttpRouteRules
             }
             else
             {
-                backends.Add(BackendLike(v1, routing.V2Service, v2Weight));
+                backends.Add((JsonNode)BackendLike(v1, routing.V2Service, v2Weight));
             }
 
             SetMirror(rule, routing, v1, mirror);
@@ -137,7 +137,7 @@ internal static class HttpRouteRules
                     target["port"] = port.DeepClone();
                 }
 
-                filters.Add(new JsonObject { ["type"] = RequestMirror, ["requestMirror"] = new JsonObject { ["backendRef"] = target } });
+                filters.Add((JsonNode)new JsonObject { ["type"] = RequestMirror, ["requestMirror"] = new JsonObject { ["backendRef"] = target } });
             }
 
             return;

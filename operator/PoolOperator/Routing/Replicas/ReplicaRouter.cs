@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using PoolOperator.Api.V1Alpha1;
@@ -26,15 +27,15 @@ internal sealed class ReplicaRouter(IKubernetes client, LatestKnown<V1Deployment
             return;
         }
 
-        var body = new
+        var body = new JsonObject
         {
-            apiVersion = "apps/v1",
-            kind = "Deployment",
-            metadata = new { name = scale.Deployment, @namespace = ns },
-            spec = new { replicas = scale.Replicas },
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "Deployment",
+            ["metadata"] = new JsonObject { ["name"] = scale.Deployment, ["namespace"] = ns },
+            ["spec"] = new JsonObject { ["replicas"] = scale.Replicas },
         };
         var written = await client.AppsV1.PatchNamespacedDeploymentAsync(
-            new V1Patch(KubernetesJson.Serialize(body), V1Patch.PatchType.ApplyPatch),
+            new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch),
             scale.Deployment,
             ns,
             fieldManager: FieldManager,
@@ -54,15 +55,15 @@ internal sealed class ReplicaRouter(IKubernetes client, LatestKnown<V1Deployment
         }
 
         var version = await served.VersionAsync(PoolScaling.AutoscalingGroup, PoolScaling.AutoscalingVersions, cancellationToken).ConfigureAwait(false);
-        var body = new
+        var body = new JsonObject
         {
-            apiVersion = $"{PoolScaling.AutoscalingGroup}/{version}",
-            kind = "HorizontalPodAutoscaler",
-            metadata = new { name = bound.Autoscaler, @namespace = ns },
-            spec = new { minReplicas = bound.MinReplicas, maxReplicas = bound.MaxReplicas },
+            ["apiVersion"] = $"{PoolScaling.AutoscalingGroup}/{version}",
+            ["kind"] = "HorizontalPodAutoscaler",
+            ["metadata"] = new JsonObject { ["name"] = bound.Autoscaler, ["namespace"] = ns },
+            ["spec"] = new JsonObject { ["minReplicas"] = bound.MinReplicas, ["maxReplicas"] = bound.MaxReplicas },
         };
         var written = await client.CustomObjects.PatchNamespacedCustomObjectAsync<V2HorizontalPodAutoscaler>(
-            new V1Patch(KubernetesJson.Serialize(body), V1Patch.PatchType.ApplyPatch),
+            new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch),
             PoolScaling.AutoscalingGroup,
             version,
             ns,
