@@ -90,5 +90,18 @@ if [ ${#trx[@]} -gt 0 ]; then
       skipped = count["total"] - count["executed"]
       printf "%d passed, %d failed, %d skipped\n", count["passed"], count["failed"] + count["error"] + count["timeout"] + count["aborted"], skipped
     }'
+  # The failed tests by name, each with the first lines of its message: CI logs keep only the end of the output.
+  awk '
+    function text(s) { gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s); return s }
+    /<UnitTestResult / && /outcome="Failed"/ {
+      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+      printf "FAILED %s\n", text(name); failed = 1; lines = 0; next
+    }
+    failed && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
+    failed && inmessage {
+      done = sub(/<\/Message>.*/, "")
+      if (lines < 6) { printf "    %s\n", text($0); lines++ }
+      if (done) { inmessage = 0; failed = 0 }
+    }' "${trx[@]}"
 fi
 exit $status

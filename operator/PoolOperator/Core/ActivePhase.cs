@@ -41,9 +41,9 @@ internal static class ActivePhase
     private static string WhatTheStageWaitsFor(DecisionRound round, StageTargets targets)
     {
         var (v1, v2, status) = (round.V1, round.V2, round.Status);
-        if (v2.ReadyReplicas < targets.V2)
+        if (v2.DependableReady < targets.V2)
         {
-            return $"waiting for {targets.V2} ready V2 replicas ({v2.ReadyReplicas} ready)";
+            return v2.Settled ? $"waiting for {targets.V2} ready V2 replicas ({v2.ReadyReplicas} ready)" : Settling("V2", v2);
         }
 
         if (CapacityFirst.NotYetCarried(round) is [var behind, ..])
@@ -55,8 +55,11 @@ internal static class ActivePhase
             ? Resizing("V2", v2, targets.V2)
             : v1.SpecReplicas != targets.V1
                 ? Resizing("V1", v1, targets.V1)
-                : $"waiting for {targets.V1} ready V1 replicas ({v1.ReadyReplicas} ready)";
+                : v1.Settled ? $"waiting for {targets.V1} ready V1 replicas ({v1.ReadyReplicas} ready)" : Settling("V1", v1);
     }
+
+    private static string Settling(string pool, DeploymentObservation deployment) =>
+        $"waiting for the {pool} Deployment's controllers to apply its {deployment.SpecReplicas} replicas (its status counts {deployment.ReadyReplicas} ready)";
 
     private static string Resizing(string pool, DeploymentObservation deployment, int target) =>
         deployment.Autoscaler is { } hpa && deployment.SpecReplicas != 0

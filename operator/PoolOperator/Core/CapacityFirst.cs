@@ -20,8 +20,8 @@ internal static class CapacityFirst
         var v2Gains = targets.Weight > currentWeight || targets.ShadowPercent > currentShadow;
         var v1Gains = targets.Weight < currentWeight;
         var (v1, v2) = (round.V1, round.V2);
-        var v2Ready = v2.ReadyReplicas >= targets.V2 && v2.SpecReplicas >= targets.V2;
-        var v1Ready = v1.ReadyReplicas >= Math.Min(targets.V1, round.Total) && v1.SpecReplicas >= targets.V1;
+        var v2Ready = v2.DependableReady >= targets.V2 && v2.SpecReplicas >= targets.V2;
+        var v1Ready = v1.DependableReady >= Math.Min(targets.V1, round.Total) && v1.SpecReplicas >= targets.V1;
         if ((!v2Gains || v2Ready) && (!v1Gains || v1Ready))
         {
             status.Weight = targets.Weight;
@@ -45,8 +45,8 @@ internal static class CapacityFirst
         var (v1, v2) = (round.V1, round.V2);
         // Traffic counts as gone from a pool only once every router that can be read back shows it.
         var inPlace = TrafficInPlace(round, targets) && NotYetCarried(round).Count == 0;
-        var v2Desired = inPlace && v1.ReadyReplicas >= targets.V1 ? targets.V2 : Math.Max(v2.SpecReplicas, targets.V2);
-        var v1Desired = inPlace && v2.ReadyReplicas >= targets.V2 ? targets.V1 : Math.Max(v1.SpecReplicas, targets.V1);
+        var v2Desired = inPlace && v1.DependableReady >= targets.V1 ? targets.V2 : Math.Max(v2.SpecReplicas, targets.V2);
+        var v1Desired = inPlace && v2.DependableReady >= targets.V2 ? targets.V1 : Math.Max(v1.SpecReplicas, targets.V1);
         return (v1Desired, v2Desired);
     }
 
@@ -55,8 +55,8 @@ internal static class CapacityFirst
     {
         var (v1, v2) = (round.V1, round.V2);
         var inPlace = TrafficInPlace(round, targets) && NotYetCarried(round).Count == 0;
-        var v2Max = inPlace && v1.ReadyReplicas >= targets.V1 ? targets.V2Max : Math.Max(v2.Autoscaler?.MaxReplicas ?? 0, targets.V2Max);
-        var v1Max = inPlace && v2.ReadyReplicas >= targets.V2 ? targets.V1Max : Math.Max(v1.Autoscaler?.MaxReplicas ?? 0, targets.V1Max);
+        var v2Max = inPlace && v1.DependableReady >= targets.V1 ? targets.V2Max : Math.Max(v2.Autoscaler?.MaxReplicas ?? 0, targets.V2Max);
+        var v1Max = inPlace && v2.DependableReady >= targets.V2 ? targets.V1Max : Math.Max(v1.Autoscaler?.MaxReplicas ?? 0, targets.V1Max);
         return (v1Max, v2Max);
     }
 
@@ -65,14 +65,14 @@ internal static class CapacityFirst
     {
         var (v1, v2) = (round.V1, round.V2);
         return TrafficInPlace(round, targets) && NotYetCarried(round).Count == 0 && v2.SpecReplicas == targets.V2 && v1.SpecReplicas == targets.V1
-            && v2.ReadyReplicas >= targets.V2 && v1.ReadyReplicas >= Math.Min(targets.V1, v1.SpecReplicas);
+            && v2.DependableReady >= targets.V2 && v1.DependableReady >= Math.Min(targets.V1, v1.SpecReplicas);
     }
 
     /// <summary>Growth first, then the traffic, then shrinking: a pool only loses pods after the traffic has left it.</summary>
     /// <param name="maxima">The ceilings for pools an HPA scales (<see cref="DesiredMaxima"/>).</param>
     public static void Emit(DecisionRound round, (int V1, int V2) desired, (int V1, int V2) maxima)
     {
-        var (v1, v2, status) = (round.V1, round.V2, round.Status);
+        var (v1, v2) = (round.V1, round.V2);
         var (v1Grows, v2Grows) = (Grows(v1, desired.V1, maxima.V1), Grows(v2, desired.V2, maxima.V2));
         if (v2Grows)
         {
@@ -84,7 +84,7 @@ internal static class CapacityFirst
             round.Scale(v1, desired.V1, maxima.V1);
         }
 
-        round.Route(TrafficState.Shift(status.Weight ?? 0, status.ShadowPercent ?? 0, status.Phase ?? Phases.Pending));
+        RouteOnly(round);
         if (!v2Grows)
         {
             round.Scale(v2, desired.V2, maxima.V2);
@@ -95,6 +95,10 @@ internal static class CapacityFirst
             round.Scale(v1, desired.V1, maxima.V1);
         }
     }
+
+    /// <summary>The status' traffic, with no pool resized.</summary>
+    public static void RouteOnly(DecisionRound round) =>
+        round.Route(TrafficState.Shift(round.Status.Weight ?? 0, round.Status.ShadowPercent ?? 0, round.Status.Phase ?? Phases.Pending));
 
     // A pool whose floor rises, or whose HPA ceiling rises while its floor holds, gains capacity: that goes before the traffic.
     private static bool Grows(DeploymentObservation pool, int replicas, int maxReplicas) =>

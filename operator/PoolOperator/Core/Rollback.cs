@@ -59,7 +59,7 @@ internal static class Rollback
         var (v1, v2) = (round.V1, round.V2);
         var drainEnds = AnalysisBook.ToOffset(rollback.At!.Value) + round.Plan.ScaleDownDelay;
         var (v1Original, v2Original) = (Autoscaling.OriginalLever(original.V1), Autoscaling.OriginalLever(original.V2));
-        var v1Restored = v1.SpecReplicas == v1Original && v1.ReadyReplicas >= v1Original;
+        var v1Restored = v1.SpecReplicas == v1Original && v1.DependableReady >= v1Original;
 
         // V2 keeps its pods while in-flight work drains, and while V1 lacks the capacity to replace them.
         var releaseV2 = round.Now >= drainEnds && (v1Restored || v2.ReadyReplicas == 0);

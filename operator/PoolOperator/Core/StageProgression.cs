@@ -59,6 +59,15 @@ internal static class StageProgression
             ActivePhase.Set(round);
         }
 
+        if (round.Status.StageIndex != stage.Index)
+        {
+            // The stage passed: its sizes no longer apply and the next stage's are for the next round. Sizing for the
+            // passed stage would still shrink a pool (taking back replicas another writer added) that the next stage
+            // grows again at once, and a Deployment scaled down and straight back up loses ready pods its status still counts.
+            CapacityFirst.RouteOnly(round);
+            return;
+        }
+
         CapacityFirst.Emit(round, desired, CapacityFirst.DesiredMaxima(round, targets));
     }
 
@@ -96,7 +105,7 @@ internal static class StageProgression
     {
         var v2 = round.V2;
         var release = targets.Completing && round.Status.Pause is null && round.Now >= WindowEnds(round)
-            && v2.ReadyReplicas >= targets.Total && v2.SpecReplicas >= targets.Total;
+            && v2.DependableReady >= targets.Total && v2.SpecReplicas >= targets.Total;
         return release ? targets with { V1 = 0 } : targets;
     }
 
@@ -117,7 +126,7 @@ internal static class StageProgression
             {
                 round.Wake(stageEnds);
             }
-            else if (AnalysisBook.StagePassed(status, round.Plan) && round.V2.ReadyReplicas >= targets.V2)
+            else if (AnalysisBook.StagePassed(status, round.Plan) && round.V2.DependableReady >= targets.V2)
             {
                 // v2-ready was recorded when the checks were last measured, up to an interval ago: a stage that ends
                 // between two measurements passes only while V2 still has the stage's ready pods.

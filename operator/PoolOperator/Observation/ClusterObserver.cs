@@ -80,8 +80,14 @@ internal sealed class ClusterObserver(
             TemplateHash(deployment),
             restarts,
             crashLooping,
-            PoolScaling.Observe(autoscalers));
+            PoolScaling.Observe(autoscalers),
+            Settled(deployment));
     }
+
+    // A Deployment read back from this process's own write carries the status from before it, whose observedGeneration lags.
+    private static bool Settled(V1Deployment deployment) =>
+        (deployment.Status?.ObservedGeneration ?? 0) >= (deployment.Metadata.Generation ?? 0)
+        && (deployment.Status?.Replicas ?? 0) <= (deployment.Spec?.Replicas ?? 1);
 
     /// <summary>A stable fingerprint of the pod template, so a V2 rebuild mid-migration is noticed.</summary>
     internal static string TemplateHash(V1Deployment deployment)

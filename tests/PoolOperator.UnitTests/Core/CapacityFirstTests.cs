@@ -114,4 +114,53 @@ public sealed class CapacityFirstTests
             return s.Phase == Phases.Completed;
         }, maxRounds: 2000);
     }
+
+    [Fact]
+    public void The_round_that_passes_a_stage_resizes_nothing_so_replicas_another_writer_added_are_not_taken_back_and_regrown()
+    {
+        var sim = new MigrationSimulator(Standard(spec => spec.Stages = [Weight("quarter", 25, "1m"), Weight("half", 50, "1m"), Weight("full", 100, "1m")]), v1Replicas: 4);
+        sim.RunUntilStageReady("quarter");
+        Assert.Equal((3, 1), (sim.V1.SpecReplicas, sim.V2.SpecReplicas));
+
+        // kubectl scale adds two V2 pods, which become ready, just before the stage's minute is up.
+        sim.V2.Scale(3);
+        sim.V2.MakeReady();
+        var writesBefore = sim.V2.ScaleHistory.Count;
+        sim.Advance(TimeSpan.FromMinutes(2));
+        var pass = sim.Round();
+        Assert.Equal("half", sim.Status.StageName);
+        Assert.Empty(pass.Actions.OfType<ScaleDeployment>());
+
+        // The next stage takes the extra pods back to its own size: V2 never drops to the passed stage's single pod.
+        sim.RunUntilStageReady("half");
+        Assert.Equal([2], sim.V2.ScaleHistory.Skip(writesBefore));
+        Assert.Equal((2, 2), (sim.V1.SpecReplicas, sim.V2.SpecReplicas));
+    }
+
+    [Fact]
+    public void Ready_pods_a_deployment_status_counts_before_its_controllers_applied_a_scale_down_are_not_relied_on()
+    {
+        var sim = new MigrationSimulator(Standard(spec => spec.Stages = [Weight("quarter", 25, "1m"), Weight("half", 50, "1m"), Weight("full", 100, "1m")]), v1Replicas: 4);
+        sim.RunUntilStageReady("quarter");
+        sim.V2.Scale(3);
+        sim.V2.MakeReady();
+        sim.Advance(TimeSpan.FromMinutes(2));
+        sim.Round();
+        Assert.Equal("half", sim.Status.StageName);
+
+        // V2 was scaled down to 1 and straight back up to 2; its status still shows the 3 ready pods from before both.
+        sim.V2.LaggingController = true;
+        sim.V2.Scale(1);
+        sim.V2.Scale(2);
+        var waiting = sim.Round();
+        Assert.Equal(25, sim.Status.Weight);
+        Assert.DoesNotContain(waiting.Actions, a => a is ScaleDeployment { Deployment: V1 });
+        Assert.Contains("V2 Deployment's controllers to apply its 2 replicas", sim.Status.Message);
+
+        // Once the controllers caught up (1 pod left, then a second one ready) the traffic moves; every round's
+        // invariants are judged on the pods really ready.
+        sim.RunUntilStageReady("half");
+        Assert.Equal(50, sim.Status.Weight);
+        Assert.Equal((2, 2), (sim.V1.SpecReplicas, sim.V2.ReadyReplicas));
+    }
 }

@@ -116,6 +116,17 @@ public sealed class RandomizedPropertyTests
                 pool.ReadyReplicas = random.Next(0, pool.SpecReplicas + 1);
             }
 
+            if (Chance(0.1))
+            {
+                pool.LaggingController = !pool.LaggingController;
+            }
+
+            if (Chance(0.03) && pool.Autoscaler is null)
+            {
+                // Another writer (kubectl scale) adds replicas the operator has to take back.
+                pool.Scale(pool.SpecReplicas + random.Next(1, 3));
+            }
+
             if (Chance(0.01))
             {
                 pool.Exists = false;

@@ -89,10 +89,13 @@ internal static class MigrationInvariants
             Require(round.Decision.RequeueAfter == TimeSpan.Zero, "a retry or new generation waits after the rollback without a requeue");
         }
 
-        if (input.V1 is not { } v1 || input.V2 is not { } v2 || after.Original is null || input.SpecErrors.Count > 0)
+        if (input.V1 is not { } seenV1 || input.V2 is not { } seenV2 || after.Original is null || input.SpecErrors.Count > 0)
         {
             return;
         }
+
+        // Capacity is judged on the pods really ready, whatever a lagging status showed the core.
+        var (v1, v2) = (round.Truth?.V1 ?? seenV1, round.Truth?.V2 ?? seenV2);
 
         var sameRun = before.Run is not null && after.Run == before.Run;
         if (sameRun && before.StageIndex is { } s0)
@@ -109,7 +112,8 @@ internal static class MigrationInvariants
 
             if (before.PromotedAt is null && after.PromotedAt is not null)
             {
-                CheckStagePassed(round, plan, s0, Require);
+                // A person's promote skips to the last stage, which can pass in the same round: that stage is the one judged.
+                CheckStagePassed(round, plan, promoted ? s1 : s0, Require);
             }
 
             if (before.Phase == Phases.RolledBack)
@@ -337,10 +341,11 @@ internal static class MigrationInvariants
         var after = round.After;
         var now = round.Input.Now;
         var total = round.Input.Migration.Spec.Replicas ?? after.Original!.Replicas;
-        var readyAt = before.StageReadyAt is { } at ? AnalysisBook.ToOffset(at) : now;
+        var readyAtOfStage = index == before.StageIndex ? before.StageReadyAt : after.StageReadyAt;
+        var readyAt = readyAtOfStage is { } at ? AnalysisBook.ToOffset(at) : now;
         require(now >= readyAt + stage.Duration, $"stage {stage.Name} passed before its duration");
         var v2Target = stage.Weight == 100 ? total : ReplicaMath.ForStage(total, stage).V2;
-        require(round.Input.V2!.ReadyReplicas >= v2Target, $"stage {stage.Name} passed without V2's {v2Target} ready pods");
+        require((round.Truth?.V2 ?? round.Input.V2!).ReadyReplicas >= v2Target, $"stage {stage.Name} passed without V2's {v2Target} ready pods");
         require((after.Weight ?? 0) == stage.Weight && (after.ShadowPercent ?? 0) == stage.ShadowPercent, $"stage {stage.Name} passed before its traffic was in place");
         if (stage.RequiresApproval)
         {
@@ -375,7 +380,8 @@ internal static class MigrationInvariants
 
     private static string Context(SimulationRound round) =>
         $"round {round.Number} at {round.Input.Now:O}: {Summary(round.Before)} -> {Summary(round.After)}; " +
-        $"V1 {round.Input.V1?.ReadyReplicas}/{round.Input.V1?.SpecReplicas} V2 {round.Input.V2?.ReadyReplicas}/{round.Input.V2?.SpecReplicas}; " +
+        $"V1 {round.Input.V1?.ReadyReplicas}/{round.Input.V1?.SpecReplicas} V2 {round.Input.V2?.ReadyReplicas}/{round.Input.V2?.SpecReplicas}" +
+        (round.Truth is { } truth ? $" (really ready: V1 {truth.V1?.ReadyReplicas}, V2 {truth.V2?.ReadyReplicas})" : "") + "; " +
         $"actions [{Describe(round.Actions)}]; events [{string.Join("; ", round.Decision.Events.Select(e => e.Reason))}]; message: {round.After.Message}";
 
     private static string Overrides(IEnumerable<KeyValuePair<string, string>>? overrides) =>

@@ -137,6 +137,7 @@ internal sealed class MigrationSimulator
         V1.Settle();
         V2.Settle();
         var before = StatusCloner.Clone(Migration.Status);
+        var truth = (V1.ObserveTruth(), V2.ObserveTruth());
         var input = Observe(Snapshot(Migration));
         var sent = KubernetesJson.Serialize(input.Migration);
         var decision = MigrationDecider.Decide(input);
@@ -155,14 +156,14 @@ internal sealed class MigrationSimulator
             }
         }
 
-        var round = new SimulationRound(Rounds.Count + 1, before, input, decision);
+        var round = new SimulationRound(Rounds.Count + 1, before, input, decision) { Truth = truth };
         Rounds.Add(round);
 
         if (CheckInvariants)
         {
             MigrationInvariants.Check(round, Plan);
             var (replayInput, replayDecision) = Replay(decision.Status, input);
-            MigrationInvariants.CheckReplay(round, Plan, new SimulationRound(round.Number, StatusCloner.Clone(decision.Status), replayInput, replayDecision));
+            MigrationInvariants.CheckReplay(round, Plan, new SimulationRound(round.Number, StatusCloner.Clone(decision.Status), replayInput, replayDecision) { Truth = truth });
         }
 
         Migration.Status = StatusCloner.Clone(decision.Status);

@@ -12,5 +12,8 @@ internal sealed record SimulationRound(
 {
     public PoolMigrationStatus After => Decision.Status;
 
+    /// <summary>The pools as they really were when the round observed them (a status that had not caught up with a scale-down shows more ready pods); null: as observed.</summary>
+    public (DeploymentObservation? V1, DeploymentObservation? V2)? Truth { get; init; }
+
     public IReadOnlyList<MigrationAction> Actions => Decision.Actions;
 }
