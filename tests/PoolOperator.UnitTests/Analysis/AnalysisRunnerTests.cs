@@ -88,14 +88,20 @@ public sealed class AnalysisRunnerTests(ITestOutputHelper output)
     [Fact]
     public async Task Caller_cancellation_propagates()
     {
+        var measuring = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var runner = Runner(new ScriptedProvider(async check =>
         {
+            measuring.TrySetResult();
             await Task.Delay(Timeout.Infinite);
             return Pass(check);
         }));
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        using var cts = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.MeasureAllAsync([Named("a")], Namespace, Context, cts.Token));
+        // Cancelled while the check is being measured, well before the check's own timeout.
+        var measured = runner.MeasureAllAsync([Named("a")], Namespace, Context, cts.Token);
+        await measuring.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => measured);
     }
 
     private static AnalysisRunner Runner(params IAnalysisProvider[] providers) =>

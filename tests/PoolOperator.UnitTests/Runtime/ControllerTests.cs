@@ -68,7 +68,7 @@ public sealed class ControllerTests
         var keys = new List<string>();
         while (queue.Length > 0)
         {
-            var key = await queue.GetAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+            var key = await queue.GetAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
             keys.Add(key);
             queue.Done(key);
         }

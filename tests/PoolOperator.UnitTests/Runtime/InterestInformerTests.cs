@@ -35,7 +35,7 @@ public sealed class InterestInformerTests : IAsyncDisposable
     {
         var informer = Start();
 
-        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(informer.HasSynced);
         Assert.Empty(_source.Lists);
@@ -109,7 +109,7 @@ public sealed class InterestInformerTests : IAsyncDisposable
             Assert.False(informer.HasSynced);
         }
 
-        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         await NextWatch(2);
 
         Assert.Equal(2, _source.Lists.Count);
@@ -129,7 +129,7 @@ public sealed class InterestInformerTests : IAsyncDisposable
         }
 
         await NextWatch(3);
-        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(3, _source.Lists.Count);
         Assert.Equal(50, informer.Count);
         Assert.Null(informer.Get("a", "pool-0"));
@@ -156,7 +156,7 @@ public sealed class InterestInformerTests : IAsyncDisposable
         Assert.False(waited.IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(250));
         await NextWatch(2);
-        await waited.WaitAsync(TimeSpan.FromSeconds(5));
+        await waited.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(2, _source.Lists.Count);
         Assert.True(first.Ended.IsCompleted);
@@ -206,7 +206,7 @@ public sealed class InterestInformerTests : IAsyncDisposable
         Assert.True(watch.IsLive, "releasing two of three interests must not stop the namespace's watch");
 
         informer.Release("web-too");
-        await watch.Ended.WaitAsync(TimeSpan.FromSeconds(5));
+        await watch.Ended.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Null(informer.Get("a", "web-1"));
         Assert.Equal(0, informer.Count);
@@ -246,7 +246,7 @@ public sealed class InterestInformerTests : IAsyncDisposable
         var informer = Start();
 
         informer.SetInterests("m", [new ObjectInterest("a", Name: "route")]);
-        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(informer.IsSynced("a"));
         Assert.Null(informer.Get("a", "route"));
@@ -324,12 +324,12 @@ public sealed class InterestInformerTests : IAsyncDisposable
             await NextWatch(1);
             Assert.True(informer.HasSynced);
             await firstRun.CancelAsync();
-            await run.WaitAsync(TimeSpan.FromSeconds(5));
+            await run.WaitAsync(TimeSpan.FromSeconds(30));
         }
 
         _run = informer.RunAsync(_stop.Token);
         await NextWatch(2);
-        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(2, _source.Lists.Count);
         Assert.NotNull(informer.Get("a", "one"));
     }

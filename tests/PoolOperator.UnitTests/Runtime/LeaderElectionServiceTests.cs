@@ -31,11 +31,11 @@ public sealed class LeaderElectionServiceTests
                 await Task.Delay(Timeout.Infinite, ct);
             },
             stop.Token);
-        await working.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await working.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(election.IsLeader);
         await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(election.IsLeader);
         Assert.Equal((1, 1), (started, stopped));
     }

@@ -42,7 +42,7 @@ public sealed class ResourceInformerTests : IAsyncDisposable
         var watch = await NextWatch(1);
 
         Assert.True(informer.HasSynced);
-        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("101", watch.ResourceVersion);
         Assert.Null(watch.Namespace);
         Assert.Equal("5", informer.Get("a", "one")?.Metadata.ResourceVersion);

@@ -40,7 +40,7 @@ public sealed class WorkQueueTests : IDisposable
 
         _queue.Done(first);
 
-        Assert.Equal("a", await second.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("a", await second.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
@@ -218,5 +218,5 @@ public sealed class WorkQueueTests : IDisposable
         }
     }
 
-    private Task<string> Take() => _queue.GetAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+    private Task<string> Take() => _queue.GetAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 }
