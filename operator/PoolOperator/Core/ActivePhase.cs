@@ -59,7 +59,7 @@ internal static class ActivePhase
     }
 
     private static string Settling(string pool, DeploymentObservation deployment) =>
-        $"waiting for the {pool} Deployment's controllers to apply its {deployment.SpecReplicas} replicas (its status counts {deployment.ReadyReplicas} ready)";
+        $"waiting for the {pool} Deployment's status to catch up with its spec of {deployment.SpecReplicas} replicas (it counts {deployment.ReadyReplicas} ready)";
 
     private static string Resizing(string pool, DeploymentObservation deployment, int target) =>
         deployment.Autoscaler is { } hpa && deployment.SpecReplicas != 0

@@ -155,7 +155,7 @@ public sealed class CapacityFirstTests
         var waiting = sim.Round();
         Assert.Equal(25, sim.Status.Weight);
         Assert.DoesNotContain(waiting.Actions, a => a is ScaleDeployment { Deployment: V1 });
-        Assert.Contains("V2 Deployment's controllers to apply its 2 replicas", sim.Status.Message);
+        Assert.Contains("V2 Deployment's status to catch up with its spec of 2 replicas (it counts 3 ready)", sim.Status.Message);
 
         // Once the controllers caught up (1 pod left, then a second one ready) the traffic moves; every round's
         // invariants are judged on the pods really ready.
