@@ -182,20 +182,7 @@ public sealed partial class KillTests(ClusterFixture cluster, ITestOutputHelper 
     /// <summary>In every state the watch delivered (etcd order), V1 ready + V2 ready was at least the total.</summary>
     private void AssertCapacityNeverDropped(IReadOnlyList<WatchObservation<V1Deployment>> observations)
     {
-        var ready = new Dictionary<string, int>();
-        var lowest = int.MaxValue;
-        var lowestAt = "";
-        foreach (var observation in observations)
-        {
-            ready[observation.Object.Metadata.Name] = observation.Object.Status?.ReadyReplicas ?? 0;
-            var sum = ready.GetValueOrDefault("pool-v1") + ready.GetValueOrDefault("pool-v2");
-            if (sum < lowest)
-            {
-                lowest = sum;
-                lowestAt = $"{observation.At.TotalSeconds:F1} s (V1 {ready.GetValueOrDefault("pool-v1")}, V2 {ready.GetValueOrDefault("pool-v2")})";
-            }
-        }
-
+        var (lowest, lowestAt) = ReadyCapacity.Lowest(observations, "pool-v1", "pool-v2");
         output.WriteLine($"{observations.Count} Deployment versions watched; lowest ready capacity {lowest} at {lowestAt}");
         Assert.True(lowest >= Total, $"ready capacity dropped to {lowest} at {lowestAt}");
     }
