@@ -65,6 +65,9 @@ public sealed class AnotherWriterTests(ClusterFixture cluster, ITestOutputHelper
             await kit.WaitForPhaseAsync("pool", Phases.Completed, TimeSpan.FromSeconds(90));
         }
 
+        // A read can see the last scale before the watch delivers it.
+        await cluster.WaitForAsync(() => Task.FromResult(deployments.Observations.Any(o => o.Object.Metadata.Name == "pool-v2" && o.Object.Status?.ReadyReplicas == Total)),
+            TimeSpan.FromSeconds(30), $"the watch to deliver pool-v2 with {Total} ready replicas");
         var v2Replicas = SpecReplicasOf(deployments.Observations, "pool-v2");
         var fromTheWrite = v2Replicas.Skip(v2Replicas.IndexOf(3)).ToList();
         output.WriteLine($"pool-v2 spec.replicas: {string.Join(" -> ", v2Replicas)}");

@@ -46,8 +46,8 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
         await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas == 1, Timeout, "V1 scaled by its HPA to its retired 1");
 
         // Each Deployment's replicas changed only as its autoscaler chose, V1 to 1 once the rollback window passed.
-        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [5, 1]);
-        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [3, 4]);
+        await AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [5, 1]);
+        await AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [3, 4]);
     }
 
     [Fact]
@@ -65,8 +65,8 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
         await cluster.WaitForAsync(async () => await hpas.BoundsAsync("pool-v2") == (1, 3), Timeout, "V2's HPA back at 1..3 once drained");
 
         Assert.Equal((4, 12), await hpas.BoundsAsync("pool-v1"));
-        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [5]);
-        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [3]);
+        await AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [5]);
+        await AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [3]);
     }
 
     [Fact]
@@ -88,8 +88,8 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
 
         Assert.Equal((4, 12), await hpas.BoundsAsync("pool-v1"));
         Assert.Equal((1, 3), await hpas.BoundsAsync("pool-v2"));
-        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [5]);
-        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [3]);
+        await AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [5]);
+        await AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [3]);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
         Assert.Equal(6, (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas);
         Assert.Equal((1, 1), await hpas.BoundsAsync("pool-v1"));
         await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas == 1, Timeout, "V1 scaled by its HPA to its retired 1");
-        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [6, 4, 1]);
+        await AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v1", [6, 4, 1]);
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
         Assert.Equal((4, 4), await hpas.BoundsAsync("pool-v2"));
         Assert.Equal(0, (await kit.ReadDeploymentAsync("pool-v1")).Spec.Replicas);
         await cluster.WaitForAsync(async () => (await kit.ReadDeploymentAsync("pool-v2")).Spec.Replicas == 4, Timeout, "V2 scaled by its HPA to V1's 4");
-        AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [1, 2, 3, 4]);
+        await AssertOnlyTheAutoscalerScaled(recorder, hpas, "pool-v2", [1, 2, 3, 4]);
     }
 
     /// <summary>
@@ -206,8 +206,11 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
     }
 
     /// <summary>The Deployment's replicas went through <paramref name="expected"/>, and every change was the autoscaler's.</summary>
-    private static void AssertOnlyTheAutoscalerScaled(WatchRecorder<V1Deployment> recorder, AutoscalerStandIn hpas, string deployment, int[] expected)
+    private async Task AssertOnlyTheAutoscalerScaled(WatchRecorder<V1Deployment> recorder, AutoscalerStandIn hpas, string deployment, int[] expected)
     {
+        // A read can see the last scale before the watch delivers it.
+        await cluster.WaitForAsync(() => Task.FromResult(ReplicaHistory(recorder, deployment) is [.., var last] && last == expected[^1]), Timeout,
+            $"the watch to deliver {deployment} at {expected[^1]} replicas");
         var history = ReplicaHistory(recorder, deployment);
         Assert.Equal(expected, history);
         var byAutoscaler = hpas.Writes.Where(w => w.Deployment == deployment).Select(w => w.Replicas).ToList();
