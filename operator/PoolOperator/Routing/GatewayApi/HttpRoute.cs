@@ -28,8 +28,10 @@ internal sealed class HttpRoute : IKubernetesObject<V1ObjectMeta>
     [JsonPropertyName("spec")]
     public JsonObject? Spec { get; set; }
 
+    // A JsonObject, not a dictionary of JsonElement: the natively compiled operator has no serializer code for a
+    // dictionary whose values are a struct, and reading any HTTPRoute failed there.
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? OtherFields { get; set; }
+    public JsonObject? OtherFields { get; set; }
 
     /// <summary>Every backendRef of every rule.</summary>
     public IEnumerable<JsonObject> BackendRefs() =>
