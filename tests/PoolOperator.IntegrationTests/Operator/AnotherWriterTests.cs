@@ -68,29 +68,14 @@ public sealed class AnotherWriterTests(ClusterFixture cluster, ITestOutputHelper
         // A read can see the last scale before the watch delivers it.
         await cluster.WaitForAsync(() => Task.FromResult(deployments.Observations.Any(o => o.Object.Metadata.Name == "pool-v2" && o.Object.Status?.ReadyReplicas == Total)),
             TimeSpan.FromSeconds(30), $"the watch to deliver pool-v2 with {Total} ready replicas");
-        var v2Replicas = SpecReplicasOf(deployments.Observations, "pool-v2");
+        var v2Replicas = DeploymentHistory.SpecReplicas(deployments.Observations, "pool-v2");
         var fromTheWrite = v2Replicas.Skip(v2Replicas.IndexOf(3)).ToList();
         output.WriteLine($"pool-v2 spec.replicas: {string.Join(" -> ", v2Replicas)}");
-        var (lowest, lowestAt) = ReadyCapacity.Lowest(deployments.Observations, "pool-v1", "pool-v2");
+        var (lowest, lowestAt) = DeploymentHistory.LowestReadyCapacity(deployments.Observations, "pool-v1", "pool-v2");
         output.WriteLine($"{deployments.Observations.Count} Deployment versions watched; lowest ready capacity {lowest} at {lowestAt}");
 
         // Taken back to the next stage's 2, never to the passed stage's 1 and straight up again.
         Assert.Equal([3, 2, Total], fromTheWrite);
         Assert.True(lowest >= Total, $"ready capacity dropped to {lowest} at {lowestAt}");
-    }
-
-    /// <summary>The Deployment's spec.replicas in the order the watch saw them, repeats collapsed.</summary>
-    private static List<int> SpecReplicasOf(IReadOnlyList<WatchObservation<V1Deployment>> observations, string name)
-    {
-        var values = new List<int>();
-        foreach (var replicas in observations.Where(o => o.Object.Metadata.Name == name).Select(o => o.Object.Spec?.Replicas ?? 1))
-        {
-            if (values.Count == 0 || values[^1] != replicas)
-            {
-                values.Add(replicas);
-            }
-        }
-
-        return values;
     }
 }

@@ -209,27 +209,11 @@ public sealed class AutoscalerTests(ClusterFixture cluster, ITestOutputHelper ou
     private async Task AssertOnlyTheAutoscalerScaled(WatchRecorder<V1Deployment> recorder, AutoscalerStandIn hpas, string deployment, int[] expected)
     {
         // A read can see the last scale before the watch delivers it.
-        await cluster.WaitForAsync(() => Task.FromResult(ReplicaHistory(recorder, deployment) is [.., var last] && last == expected[^1]), Timeout,
+        await cluster.WaitForAsync(() => Task.FromResult(DeploymentHistory.SpecReplicas(recorder.Observations, deployment) is [.., var last] && last == expected[^1]), Timeout,
             $"the watch to deliver {deployment} at {expected[^1]} replicas");
-        var history = ReplicaHistory(recorder, deployment);
+        var history = DeploymentHistory.SpecReplicas(recorder.Observations, deployment);
         Assert.Equal(expected, history);
         var byAutoscaler = hpas.Writes.Where(w => w.Deployment == deployment).Select(w => w.Replicas).ToList();
         Assert.All(history.Skip(1), replicas => Assert.Contains(replicas, byAutoscaler));
-    }
-
-    /// <summary>The successive spec.replicas of one Deployment, as the watch delivered them, repeats collapsed.</summary>
-    private static List<int> ReplicaHistory(WatchRecorder<V1Deployment> recorder, string deployment)
-    {
-        var history = new List<int>();
-        foreach (var seen in recorder.Observations.Where(o => o.Object.Name() == deployment))
-        {
-            var replicas = seen.Object.Spec?.Replicas ?? 1;
-            if (history.Count == 0 || history[^1] != replicas)
-            {
-                history.Add(replicas);
-            }
-        }
-
-        return history;
     }
 }

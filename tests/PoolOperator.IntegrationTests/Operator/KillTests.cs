@@ -182,7 +182,7 @@ public sealed partial class KillTests(ClusterFixture cluster, ITestOutputHelper 
     /// <summary>In every state the watch delivered (etcd order), V1 ready + V2 ready was at least the total.</summary>
     private void AssertCapacityNeverDropped(IReadOnlyList<WatchObservation<V1Deployment>> observations)
     {
-        var (lowest, lowestAt) = ReadyCapacity.Lowest(observations, "pool-v1", "pool-v2");
+        var (lowest, lowestAt) = DeploymentHistory.LowestReadyCapacity(observations, "pool-v1", "pool-v2");
         output.WriteLine($"{observations.Count} Deployment versions watched; lowest ready capacity {lowest} at {lowestAt}");
         Assert.True(lowest >= Total, $"ready capacity dropped to {lowest} at {lowestAt}");
     }
