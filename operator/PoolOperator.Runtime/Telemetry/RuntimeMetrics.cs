@@ -9,6 +9,12 @@ public sealed class RuntimeMetrics : IDisposable
     /// <summary>The meter these instruments belong to; add it to the host's metrics pipeline.</summary>
     public const string MeterName = "PoolOperator.Runtime";
 
+    private const string ApiRequestsName = "pooloperator.kubernetes.requests";
+    private const string WorkQueueDepthName = "pooloperator.workqueue.depth";
+
+    /// <summary>Instruments whose labels come from a fixed vocabulary: request verbs and response codes, controller names.</summary>
+    public static IReadOnlySet<string> FixedVocabularyInstruments { get; } = new HashSet<string>([ApiRequestsName, WorkQueueDepthName], StringComparer.Ordinal);
+
     private readonly Meter _meter;
     private readonly Counter<long> _apiRequests;
 
@@ -18,13 +24,13 @@ public sealed class RuntimeMetrics : IDisposable
         ArgumentNullException.ThrowIfNull(meterFactory);
         _meter = meterFactory.Create(MeterName);
         _apiRequests = _meter.CreateCounter<long>(
-            "pooloperator.kubernetes.requests",
+            ApiRequestsName,
             unit: "{request}",
             description: "Requests sent to the Kubernetes apiserver, by verb and response code (error: no response)");
 
         // Resolved at collection time: the controllers depend on services that are built after this one.
         _meter.CreateObservableGauge(
-            "pooloperator.workqueue.depth",
+            WorkQueueDepthName,
             () => services.GetServices<IController>().Select(c => new Measurement<int>(c.QueueDepth, new KeyValuePair<string, object?>("controller", c.Name))),
             unit: "{key}",
             description: "Keys waiting to be reconciled, per controller");

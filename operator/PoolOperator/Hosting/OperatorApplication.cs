@@ -74,7 +74,8 @@ internal static class OperatorApplication
         telemetry.WithMetrics(metrics =>
         {
             // "Polly" carries the analysis retries, timeouts and circuit transitions (resilience.polly.strategy.events).
-            metrics.AddMeter(OperatorMetrics.MeterName, RuntimeMetrics.MeterName, "Polly", "System.Runtime")
+            metrics.AddMeter(OperatorMetrics.MeterName, RuntimeMetrics.MeterName, "Polly", MetricSeriesLimits.DotNetRuntimeMeterName)
+                .AddView(MetricSeriesLimits.For)
                 .AddHttpClientInstrumentation()
                 .AddPrometheusExporter();
             if (otlp)

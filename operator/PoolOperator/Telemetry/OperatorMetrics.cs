@@ -14,6 +14,19 @@ internal sealed class OperatorMetrics : IDisposable
 {
     public const string MeterName = "PoolOperator";
 
+    private const string PhaseTransitionsName = "pooloperator.migration.phase_transitions";
+    private const string StageDurationName = "pooloperator.migration.stage_duration";
+    private const string MeasurementsName = "pooloperator.analysis.measurements";
+    private const string ReconcileDurationName = "pooloperator.reconcile.duration";
+    private const string MigrationsName = "pooloperator.migrations";
+
+    /// <summary>
+    /// Instruments whose labels come from a fixed vocabulary (phases, stage outcomes, verdicts, or none). The others are
+    /// labelled with what users create: migrations, stage names, rollback triggers.
+    /// </summary>
+    public static IReadOnlySet<string> FixedVocabularyInstruments { get; } =
+        new HashSet<string>([PhaseTransitionsName, StageDurationName, MeasurementsName, ReconcileDurationName, MigrationsName], StringComparer.Ordinal);
+
     private readonly Meter meter;
     private readonly Counter<long> phaseTransitions;
     private readonly Counter<long> stageTransitions;
@@ -26,23 +39,23 @@ internal sealed class OperatorMetrics : IDisposable
     public OperatorMetrics(IMeterFactory meterFactory)
     {
         meter = meterFactory.Create(MeterName);
-        phaseTransitions = meter.CreateCounter<long>("pooloperator.migration.phase_transitions", "{transition}", "Phase transitions, by the phase entered");
+        phaseTransitions = meter.CreateCounter<long>(PhaseTransitionsName, "{transition}", "Phase transitions, by the phase entered");
         stageTransitions = meter.CreateCounter<long>("pooloperator.migration.stage_transitions", "{transition}", "Stages started, by stage name");
         stageSeconds = meter.CreateHistogram(
-            "pooloperator.migration.stage_duration",
+            StageDurationName,
             "s",
             "How long a stage ran, by how it ended (passed, rolled_back, restarted)",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400] });
         rollbacks = meter.CreateCounter<long>("pooloperator.migration.rollbacks", "{rollback}", "Rollbacks started, by trigger");
-        measurements = meter.CreateCounter<long>("pooloperator.analysis.measurements", "{measurement}", "Check measurements, by verdict");
+        measurements = meter.CreateCounter<long>(MeasurementsName, "{measurement}", "Check measurements, by verdict");
         reconcileSeconds = meter.CreateHistogram(
-            "pooloperator.reconcile.duration",
+            ReconcileDurationName,
             "s",
             "Time one reconcile took",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
-        meter.CreateObservableGauge("pooloperator.migrations", CountByPhase, "{migration}", "Migrations the operator knows, by phase");
+        meter.CreateObservableGauge(MigrationsName, CountByPhase, "{migration}", "Migrations the operator knows, by phase");
         meter.CreateObservableGauge(
             "pooloperator.migration.weight",
             () => migrations.Select(m => new Measurement<int>(m.Value.Weight, new KeyValuePair<string, object?>("migration", m.Key))),
