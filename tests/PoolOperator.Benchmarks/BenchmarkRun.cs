@@ -7,6 +7,7 @@ using PoolOperator.Benchmarks.Measurement;
 using PoolOperator.Benchmarks.OperatorUnderTest;
 using PoolOperator.Benchmarks.Report;
 using PoolOperator.LocalCluster;
+using PoolOperator.Tests.Shared;
 
 namespace PoolOperator.Benchmarks;
 
@@ -377,7 +378,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, string repositoryRo
     private async Task<OperatorProcess> StartOperatorAsync(
         string kubeconfig, string workDirectory, IReadOnlyList<string>? existing, MigrationTracker tracker, CancellationToken cancellationToken)
     {
-        Say($"starting the operator: {string.Join(' ', OperatorProcess.CommandOf(operatorAssembly))} run --kubeconfig {kubeconfig}");
+        Say($"starting the operator: {string.Join(' ', OperatorCommand.For(operatorAssembly))} run --kubeconfig {kubeconfig}");
         var startedAt = time.GetUtcNow();
         var operatorProcess = await OperatorProcess.StartAsync(operatorAssembly, kubeconfig, workDirectory, cancellationToken).ConfigureAwait(false);
         try

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PoolOperator.Tests.Shared;
 
 namespace PoolOperator.FaultSuite;
 
@@ -32,7 +33,7 @@ internal sealed class OperatorReplica(string identity, string operatorPath, stri
         var pidFile = Path.Combine(workDirectory, $"operator-{identity}.pid");
         File.Delete(pidFile);
         File.AppendAllText(LogPath, $"---- start {Starts + 1} of replica {identity}{Environment.NewLine}");
-        string[] command = operatorPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", operatorPath] : [operatorPath];
+        var command = OperatorCommand.For(operatorPath);
         var start = new ProcessStartInfo("/bin/bash") { RedirectStandardInput = true, UseShellExecute = false };
         foreach (var argument in new[] { "-c", WatchdogScript, "pool-operator", pidFile, LogPath }
                      .Concat(command)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using PoolOperator.Tests.Shared;
 
 namespace PoolOperator.Benchmarks.OperatorUnderTest;
 
@@ -48,7 +49,7 @@ internal sealed partial class OperatorProcess : IAsyncDisposable
         File.Delete(pidFile);
         var start = new ProcessStartInfo("/bin/bash") { RedirectStandardInput = true, UseShellExecute = false };
         foreach (var argument in new[] { "-c", WatchdogScript, "pool-operator", pidFile, logPath }
-                     .Concat(CommandOf(operatorAssembly))
+                     .Concat(OperatorCommand.For(operatorAssembly))
                      .Concat(
                  [
                      "run", "--kubeconfig", kubeconfig,
@@ -74,10 +75,6 @@ internal sealed partial class OperatorProcess : IAsyncDisposable
         var pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
         return new OperatorProcess(watchdog, pid, new Uri($"http://127.0.0.1:{port}/"), logPath);
     }
-
-    /// <summary>The published native executable runs as it is; an assembly runs under the dotnet host.</summary>
-    public static string[] CommandOf(string operatorPath) =>
-        operatorPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", operatorPath] : [operatorPath];
 
     /// <summary>Waits until /readyz answers 200.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Text;
+using PoolOperator.Tests.Shared;
 
 namespace PoolOperator.IntegrationTests.Operator;
 
 /// <summary>
-/// The operator as its own process (the build output the tests reference), so a test can kill it with SIGKILL
-/// at any instant, as a node failure or an OOM kill would.
+/// The operator as its own process (the build output the tests reference, or the image's executable that
+/// <see cref="OperatorCommand.ExecutableVariable"/> names), so a test can kill it with SIGKILL at any instant, as a
+/// node failure or an OOM kill would.
 /// </summary>
 internal sealed class OperatorProcess : IAsyncDisposable
 {
@@ -29,14 +31,15 @@ internal sealed class OperatorProcess : IAsyncDisposable
 
     public static OperatorProcess Start(string kubeconfigPath, params string[] settings)
     {
-        var operatorDll = Path.Combine(AppContext.BaseDirectory, "pool-operator.dll");
-        var start = new ProcessStartInfo("dotnet")
+        var command = OperatorCommand.For(OperatorCommand.FromEnvironmentOr(Path.Combine(AppContext.BaseDirectory, "pool-operator.dll")));
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { operatorDll, "run", "--kubeconfig", kubeconfigPath, "--urls=http://127.0.0.1:0", "--Operator:LeaderElection=false" }
+        foreach (var arg in command.Skip(1)
+                     .Concat(["run", "--kubeconfig", kubeconfigPath, "--urls=http://127.0.0.1:0", "--Operator:LeaderElection=false"])
                      .Concat(settings.Select(s => "--" + s)))
         {
             start.ArgumentList.Add(arg);
