@@ -24,7 +24,7 @@ internal static class MetricSeriesLimits
     public static MetricStreamConfiguration? For(Instrument instrument) =>
         HasFixedVocabulary(instrument) ? new MetricStreamConfiguration { CardinalityLimit = FixedVocabularyLimit } : null;
 
-    public static bool HasFixedVocabulary(Instrument instrument) => instrument.Meter.Name switch
+    private static bool HasFixedVocabulary(Instrument instrument) => instrument.Meter.Name switch
     {
         DotNetRuntimeMeterName => true,
         OperatorMetrics.MeterName => OperatorMetrics.FixedVocabularyInstruments.Contains(instrument.Name),
