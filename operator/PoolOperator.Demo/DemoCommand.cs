@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using k8s;
 using k8s.Models;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using PoolOperator.Api.V1Alpha1;
 using PoolOperator.Core;
@@ -47,7 +46,7 @@ internal static class DemoCommand
         await using var kubelet = await SimulatedKubelet.StartAsync(client, logger: log, cancellationToken: stop.Token).ConfigureAwait(false);
         await CrdInstaller.InstallAsync(client, stop.Token).ConfigureAwait(false);
 
-        await using var app = OperatorApplication.Build(
+        using var app = OperatorApplication.Build(
             ["--urls=http://127.0.0.1:0", "--Operator:LeaderElection=false", "--Logging:LogLevel:Default=Warning"],
             plane.AdminConfig,
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using PoolOperator.Runtime.Client;
 using PoolOperator.Runtime.Events;
 using PoolOperator.Runtime.Health;
+using PoolOperator.Runtime.Http;
 using PoolOperator.Runtime.Informers;
 using PoolOperator.Runtime.LeaderElection;
 using PoolOperator.Runtime.Telemetry;
@@ -58,6 +59,19 @@ public static class OperatorRuntimeServiceCollectionExtensions
         services.TryAddSingleton<OperatorHealth>();
         services.TryAddSingleton<InformerFactory>();
         services.AddHostedService<OperatorHost>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the <see cref="EndpointServer"/>, serving /healthz, /readyz and every other registered <see cref="HttpEndpoint"/>
+    /// where the "urls" setting (or ASPNETCORE_URLS, HTTP_PORTS) says.
+    /// </summary>
+    public static IServiceCollection AddEndpointServer(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddHealthEndpoints();
+        services.TryAddSingleton<EndpointServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<EndpointServer>());
         return services;
     }
 

@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -17,7 +17,7 @@ using PoolOperator.Routing.Flags;
 using PoolOperator.Routing.GatewayApi;
 using PoolOperator.Routing.Replicas;
 using PoolOperator.Runtime;
-using PoolOperator.Runtime.Health;
+using PoolOperator.Runtime.Http;
 using PoolOperator.Runtime.Informers;
 using PoolOperator.Runtime.Queue;
 using PoolOperator.Runtime.Telemetry;
@@ -33,15 +33,13 @@ internal static class OperatorApplication
     /// <summary>How long a start waits for the interest caches to list what the existing migrations declared.</summary>
     private static readonly TimeSpan CachePrimingLimit = TimeSpan.FromSeconds(10);
 
-    public static WebApplication Build(string[] args, KubernetesClientConfiguration clientConfiguration, Action<WebApplicationBuilder>? customize = null)
+    public static IHost Build(string[] args, KubernetesClientConfiguration clientConfiguration, Action<HostApplicationBuilder>? customize = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
-
-        // Probes and scrapes arrive every few seconds; six Information lines for each say nothing about migrations.
-        // Configuration (Logging:LogLevel:Microsoft.AspNetCore) still overrides this.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var builder = Host.CreateApplicationBuilder(args);
         builder.Services.AddSingleton(clientConfiguration);
         builder.Services.AddOperatorRuntime(builder.Configuration);
+        builder.Services.AddEndpointServer();
+        builder.Services.AddSingleton(PrometheusScrapeEndpoint.Create);
         builder.Services.AddPoolAnalysis(builder.Configuration);
         AddCaches(builder.Services);
         builder.Services.AddSingleton<ClusterObserver>();
@@ -85,12 +83,7 @@ internal static class OperatorApplication
         });
 
         customize?.Invoke(builder);
-        var app = builder.Build();
-        var health = app.Services.GetRequiredService<OperatorHealth>();
-        app.MapGet("/healthz", () => ToResult(health.CheckLiveness()));
-        app.MapGet("/readyz", () => ToResult(health.CheckReadiness()));
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        return app;
+        return builder.Build();
     }
 
     /// <summary>
@@ -165,7 +158,4 @@ internal static class OperatorApplication
 
         return controller;
     }
-
-    private static IResult ToResult(HealthCheckResult result) =>
-        result.Healthy ? Results.Text(result.Detail) : Results.Text(result.Detail, statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -66,7 +66,7 @@ internal static class OperatorCommandLine
             return 1;
         }
 
-        await using var app = OperatorApplication.Build(remaining, configuration);
+        using var app = OperatorApplication.Build(remaining, configuration);
         await app.RunAsync().ConfigureAwait(false);
         return 0;
     }

@@ -1,11 +1,10 @@
 using k8s;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PoolOperator.Hosting;
 using PoolOperator.Runtime;
+using PoolOperator.Runtime.Http;
 using PoolOperator.Runtime.Informers;
 using PoolOperator.Runtime.LeaderElection;
 
@@ -14,10 +13,10 @@ namespace PoolOperator.IntegrationTests.Operator;
 /// <summary>The operator running in the test process against the test cluster, with health endpoints on loopback.</summary>
 internal sealed class OperatorInstance : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly IHost app;
     private bool stopped;
 
-    private OperatorInstance(WebApplication app) => this.app = app;
+    private OperatorInstance(IHost app) => this.app = app;
 
     public IServiceProvider Services => app.Services;
 
@@ -27,7 +26,7 @@ internal sealed class OperatorInstance : IAsyncDisposable
     /// <summary>How many PoolMigration reconciles this instance has started.</summary>
     public long ReconcilesStarted => app.Services.GetRequiredService<Controller<NamespacedName>>().Loop.ReconcilesStarted;
 
-    public Uri BaseAddress => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    public Uri BaseAddress => app.Services.GetRequiredService<EndpointServer>().Addresses[0];
 
     /// <param name="settings">Extra configuration, e.g. <c>Operator:Namespaces:0=ns</c>.</param>
     public static async Task<OperatorInstance> StartAsync(KubernetesClientConfiguration cluster, bool leaderElection = false, params string[] settings)
@@ -46,7 +45,7 @@ internal sealed class OperatorInstance : IAsyncDisposable
 
     /// <summary>Starts the operator with <paramref name="customize"/> applied to its host before it is built (extra services, a different client).</summary>
     /// <param name="settings">Extra configuration, e.g. <c>Operator:Namespaces:0=ns</c>.</param>
-    public static async Task<OperatorInstance> StartWithAsync(KubernetesClientConfiguration cluster, Action<WebApplicationBuilder> customize, params string[] settings)
+    public static async Task<OperatorInstance> StartWithAsync(KubernetesClientConfiguration cluster, Action<HostApplicationBuilder> customize, params string[] settings)
     {
         string[] args =
         [
@@ -95,6 +94,6 @@ internal sealed class OperatorInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
+        app.Dispose();
     }
 }
