@@ -88,7 +88,12 @@ public sealed class EndpointServer : IHostedService, IAsyncDisposable
     /// <summary>Stops accepting, ends the open connections and waits for them (until <paramref name="cancellationToken"/>).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        // Stopping again, or after disposal, finds the token cancelled and changes nothing.
+        if (!_stopping.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
         CloseListeners();
         await Task.WhenAll([.. _acceptLoops, .. _connections.Values]).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
@@ -350,6 +355,11 @@ public sealed class EndpointServer : IHostedService, IAsyncDisposable
             }
 
             await response.CompleteAsync(deadline.Token).ConfigureAwait(false);
+            if (!response.KeepAlive && (parsed.Chunked || parsed.ContentLength > 0))
+            {
+                await CloseReadingWhatIsLeftAsync().ConfigureAwait(false);
+            }
+
             return response.KeepAlive;
         }
 
@@ -376,6 +386,32 @@ public sealed class EndpointServer : IHostedService, IAsyncDisposable
             var response = new EndpointResponse(stream, headOnly: false, keepAlive: false) { StatusCode = status };
             await response.SendTextAsync(reason + "\n", deadline.Token).ConfigureAwait(false);
             await response.CompleteAsync(deadline.Token).ConfigureAwait(false);
+            await CloseReadingWhatIsLeftAsync().ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Ends the connection while the client may still be sending. Closing with unread input makes the system reset
+        /// the connection, and a reset can discard the answer before the client has read it; so the sending side is
+        /// shut first and what still arrives is read and dropped, for a bounded time and number of bytes.
+        /// </summary>
+        private async Task CloseReadingWhatIsLeftAsync()
+        {
+            var limits = server._limits;
+            try
+            {
+                stream.Socket.Shutdown(SocketShutdown.Send);
+                using var limit = new CancellationTokenSource(limits.LingerTimeout);
+                var drained = 0;
+                int read;
+                while (drained < limits.LingerBytes && (read = await stream.ReadAsync(_buffer, limit.Token).ConfigureAwait(false)) > 0)
+                {
+                    drained += read;
+                }
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+            {
+                // The client went away or kept sending past the bounds: the connection closes either way.
+            }
         }
     }
 }
@@ -387,13 +423,17 @@ public sealed class EndpointServer : IHostedService, IAsyncDisposable
 /// <param name="KeepAliveTimeout">How long an idle connection stays open for its next request.</param>
 /// <param name="RequestHeadersTimeout">How long a request may take to arrive once it has begun.</param>
 /// <param name="ResponseTimeout">How long answering a request, including sending it, may take.</param>
+/// <param name="LingerTimeout">How long a connection closed by the server keeps reading what the client still sends.</param>
+/// <param name="LingerBytes">How much it reads before closing regardless.</param>
 internal sealed record EndpointServerLimits(
     int MaxConnections,
     int Backlog,
     int MaxHeaderBytes,
     TimeSpan KeepAliveTimeout,
     TimeSpan RequestHeadersTimeout,
-    TimeSpan ResponseTimeout)
+    TimeSpan ResponseTimeout,
+    TimeSpan LingerTimeout,
+    int LingerBytes)
 {
     /// <summary>Kestrel's keep-alive and header timeouts; room for every probe and scraper of one operator.</summary>
     public static readonly EndpointServerLimits Default = new(
@@ -402,5 +442,7 @@ internal sealed record EndpointServerLimits(
         MaxHeaderBytes: 16 * 1024,
         KeepAliveTimeout: TimeSpan.FromSeconds(130),
         RequestHeadersTimeout: TimeSpan.FromSeconds(30),
-        ResponseTimeout: TimeSpan.FromSeconds(30));
+        ResponseTimeout: TimeSpan.FromSeconds(30),
+        LingerTimeout: TimeSpan.FromSeconds(2),
+        LingerBytes: 1024 * 1024);
 }

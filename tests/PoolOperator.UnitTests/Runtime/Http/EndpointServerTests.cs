@@ -11,11 +11,7 @@ namespace PoolOperator.UnitTests.Runtime.Http;
 /// <summary>The operator's HTTP server on a real loopback socket: what probes, scrapers and stray clients get back.</summary>
 public sealed class EndpointServerTests : IAsyncLifetime
 {
-    private static readonly EndpointServerLimits ShortLimits = EndpointServerLimits.Default with
-    {
-        MaxHeaderBytes = 1024,
-        KeepAliveTimeout = TimeSpan.FromMilliseconds(300),
-    };
+    private static readonly EndpointServerLimits SmallHeaders = EndpointServerLimits.Default with { MaxHeaderBytes = 1024 };
 
     private bool _ready = true;
     private EndpointServer _server = null!;
@@ -121,7 +117,11 @@ public sealed class EndpointServerTests : IAsyncLifetime
     [Fact]
     public async Task AnIdleConnectionIsClosedAfterTheKeepAliveTimeout()
     {
-        await using var connection = await RawConnection.OpenAsync(_server.Addresses[0]);
+        // A server of its own: a keep-alive this short would close the other tests' reused connections under them.
+        await using var server = Start("http://127.0.0.1:0", EndpointServerLimits.Default with { KeepAliveTimeout = TimeSpan.FromMilliseconds(300) },
+            new HttpEndpoint("/readyz", (_, response, ct) => response.SendTextAsync("ok", ct)));
+        await server.StartAsync(CancellationToken.None);
+        await using var connection = await RawConnection.OpenAsync(server.Addresses[0]);
         await connection.SendAsync("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n");
 
         // The server ends the connection by itself: the read sees the end of the stream, not a client-side timeout.
@@ -194,11 +194,13 @@ public sealed class EndpointServerTests : IAsyncLifetime
         await _server.StopAsync(CancellationToken.None);
     }
 
-    private static EndpointServer Start(string urls, params HttpEndpoint[] endpoints) => new(
+    private static EndpointServer Start(string urls, params HttpEndpoint[] endpoints) => Start(urls, SmallHeaders, endpoints);
+
+    private static EndpointServer Start(string urls, EndpointServerLimits limits, params HttpEndpoint[] endpoints) => new(
         endpoints,
         new ConfigurationBuilder().AddInMemoryCollection([new("urls", urls)]).Build(),
         NullLogger<EndpointServer>.Instance,
-        ShortLimits);
+        limits);
 
     /// <summary>A client that writes requests byte for byte and reads what comes back, as no HTTP client library would.</summary>
     private sealed class RawConnection : IAsyncDisposable
