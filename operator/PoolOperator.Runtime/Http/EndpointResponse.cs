@@ -144,38 +144,9 @@ public sealed class EndpointResponse
         _ => "Status",
     };
 
-    private sealed class ChunkedBody(EndpointResponse response) : Stream
+    private sealed class ChunkedBody(EndpointResponse response) : WriteOnlyStream
     {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
             new(response.WriteChunkAsync(buffer, cancellationToken));
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            response.WriteChunkAsync(buffer.AsMemory(offset, count), cancellationToken);
-
-        // The server writes only asynchronously; a synchronous write would block a thread-pool thread on the socket.
-        public override void Write(byte[] buffer, int offset, int count) =>
-            throw new NotSupportedException("write the response body asynchronously");
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -58,18 +58,8 @@ internal static class PrometheusScrapeEndpoint
     }
 
     /// <summary>Passes the exporter's status and headers on at its first write, then its writes as the body.</summary>
-    private sealed class ForwardingBody(HttpResponse exporterResponse, EndpointResponse response) : Stream
+    private sealed class ForwardingBody(HttpResponse exporterResponse, EndpointResponse response) : WriteOnlyStream
     {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (!response.HasStarted)
@@ -79,23 +69,5 @@ internal static class PrometheusScrapeEndpoint
 
             await response.Body.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Write(byte[] buffer, int offset, int count) =>
-            throw new NotSupportedException("the exporter writes asynchronously");
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
