@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Exceptions;
+using PoolOperator.Api;
 using PoolOperator.Runtime.Client;
 
 namespace PoolOperator.Hosting;
@@ -26,6 +27,8 @@ internal static class OperatorCommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Before anything serializes: the native executable carries only the operator's generated contracts.
+        KubernetesJsonContracts.Use(CustomResourcesJsonContext.Default);
         var command = args.Length == 0 || args[0].StartsWith('-') ? "run" : args[0];
         var rest = args.Length == 0 || args[0].StartsWith('-') ? args : args[1..];
         switch (command)
@@ -45,7 +48,6 @@ internal static class OperatorCommandLine
 
     private static async Task<int> RunOperatorAsync(string[] args)
     {
-        KubernetesJsonReflection.Enable();
         var (kubeconfig, remaining) = TakeOption(args, "--kubeconfig");
         KubernetesClientConfiguration? configuration;
         try

@@ -28,10 +28,10 @@ internal sealed class HttpRoute : IKubernetesObject<V1ObjectMeta>
     [JsonPropertyName("spec")]
     public JsonObject? Spec { get; set; }
 
-    // A JsonObject, not a dictionary of JsonElement: the natively compiled operator has no serializer code for a
-    // dictionary whose values are a struct, and reading any HTTPRoute failed there.
+    // A dictionary, not a JsonObject: System.Text.Json writes a JsonObject extension back as a nested object without a
+    // name, which is not JSON, so a route with a status could not be copied or replaced.
     [JsonExtensionData]
-    public JsonObject? OtherFields { get; set; }
+    public Dictionary<string, JsonElement>? OtherFields { get; set; }
 
     /// <summary>Every backendRef of every rule.</summary>
     public IEnumerable<JsonObject> BackendRefs() =>
