@@ -62,6 +62,7 @@ public sealed class GatewayApiRoutingTests(ClusterFixture cluster, ITestOutputHe
 
             Assert.Contains(applied, m => m.Status!.Message!.Contains("HTTPRoute pool sends every request to pool-v1 and mirrors it to pool-v2", StringComparison.Ordinal));
             Assert.Contains(applied, m => m.Status!.Message == "Stage canary-25: HTTPRoute pool sends 25% of its requests to pool-v2");
+            Assert.Equal(HttpRouteKit.ControllerName, (await HttpRouteKit.StatusAsync(kit, Route))?["parents"]?[0]?["controllerName"]?.GetValue<string>());
 
             // Fields the operator does not own are as written in every version: hostnames, the other rule, V1's rule's matches and filters.
             foreach (var version in routeVersions)
@@ -198,8 +199,17 @@ public sealed class GatewayApiRoutingTests(ClusterFixture cluster, ITestOutputHe
         return (kit, await OperatorInstance.StartAsync(cluster.ClientConfig, false, $"Operator:Namespaces:0={ns}"));
     }
 
-    /// <summary>The route as users write it before a migration: V1's Service is the only backend of its rule.</summary>
-    private static Task CreateRouteAsync(MigrationKit kit) => HttpRouteKit.CreateAsync(kit, Route, JsonNode.Parse("""
+    /// <summary>
+    /// The route as users write it before a migration, V1's Service the only backend of its rule, with the status a gateway
+    /// controller writes when it accepts it: a field the operator does not read, which every replace must carry as read.
+    /// </summary>
+    private static async Task CreateRouteAsync(MigrationKit kit)
+    {
+        await CreateRouteSpecAsync(kit);
+        await HttpRouteKit.AcceptAsync(kit, Route);
+    }
+
+    private static Task CreateRouteSpecAsync(MigrationKit kit) => HttpRouteKit.CreateAsync(kit, Route, JsonNode.Parse("""
         {
           "parentRefs": [{"name": "gateway"}],
           "hostnames": ["shop.example.com"],

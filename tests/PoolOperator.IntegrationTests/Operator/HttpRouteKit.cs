@@ -85,6 +85,28 @@ internal static class HttpRouteKit
         return kit.Client.CustomObjects.CreateNamespacedCustomObjectAsync(JsonDocument.Parse(route.ToJsonString()).RootElement, Group, Version, kit.Namespace, Plural);
     }
 
+    /// <summary>The controller that accepts routes in these tests, as <c>status.parents[].controllerName</c> names it.</summary>
+    public const string ControllerName = "example.io/gateway-controller";
+
+    /// <summary>Writes the status a gateway controller writes when it accepts the route, through the status subresource.</summary>
+    public static Task AcceptAsync(MigrationKit kit, string name) =>
+        kit.Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            new V1Patch(JsonNode.Parse($$$"""
+                {"status": {"parents": [{
+                  "parentRef": {"name": "gateway"},
+                  "controllerName": "{{{ControllerName}}}",
+                  "conditions": [{"type": "Accepted", "status": "True", "reason": "Accepted", "message": "Route is accepted", "lastTransitionTime": "2026-11-30T09:00:00Z"}]
+                }]}}
+                """)!.ToJsonString(), V1Patch.PatchType.MergePatch),
+            Group, Version, kit.Namespace, Plural, name);
+
+    /// <summary>The route's <c>status</c> as stored, or null.</summary>
+    public static async Task<JsonNode?> StatusAsync(MigrationKit kit, string name)
+    {
+        var element = await kit.Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(Group, Version, kit.Namespace, Plural, name).ConfigureAwait(false);
+        return JsonNode.Parse(element.GetRawText())!["status"];
+    }
+
     private static async Task<V1CustomResourceDefinition?> ReadOrNullAsync(ClusterFixture cluster, string name)
     {
         try
